@@ -117,7 +117,7 @@ def main():
     def fix_refs(node):
         if isinstance(node, dict):
             ref = node.get("$ref")
-            if ref:
+            if ref and ref.startswith("#/components/schemas/"):
                 name = ref.rsplit("/", 1)[1]
                 node["$ref"] = "#/components/schemas/" + renames.get(name, name)
             for v in node.values():
