@@ -1,0 +1,171 @@
+package io.prefectcamel.kamelets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.DeadLetterChannelBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code prefect-events-sink} alone: a direct endpoint into the Kamelet, Prefect faked by WireMock. */
+class PrefectEventsSinkTest {
+
+    FakePrefectEvents prefect;
+    DefaultCamelContext context;
+
+    @BeforeEach
+    void fake() {
+        prefect = new FakePrefectEvents();
+    }
+
+    @AfterEach
+    void close() {
+        if (context != null) {
+            context.stop();
+        }
+        prefect.close();
+    }
+
+    /** Failed exchanges, the sink's batches among them, go to mock:failed. */
+    private void start(String options) throws Exception {
+        context = new DefaultCamelContext();
+        context.getCamelContextExtension().setErrorHandlerFactory(new DeadLetterChannelBuilder("mock:failed"));
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("test.camel.yaml", """
+                - route:
+                    from:
+                      uri: direct:events
+                      steps:
+                        - to: "kamelet:prefect-events-sink?apiKey=%s&apiUrl=%s&accountId=%s&workspaceId=%s%s"
+                """.formatted(FakePrefectEvents.API_KEY, prefect.baseUrl(), FakePrefectEvents.ACCOUNT,
+                FakePrefectEvents.WORKSPACE, options)));
+        context.start();
+    }
+
+    private void send(Object body, Map<String, Object> headers) {
+        Exchange out = context.createProducerTemplate().request("direct:events", e -> {
+            e.getMessage().setBody(body);
+            e.getMessage().getHeaders().putAll(headers);
+        });
+        assertThat(out.getException()).isNull();
+    }
+
+    private static String event(int i, boolean withId) {
+        return "{" + (withId ? "\"id\":\"00000000-0000-4000-8000-" + String.format("%012d", i) + "\"," : "")
+                + "\"event\":\"camel.test.event\",\"resource\":{\"prefect.resource.id\":\"camel.test." + i + "\"},"
+                + "\"payload\":{\"n\":" + i + "}}";
+    }
+
+    @Test
+    void createsNEventsWithNDistinctIdsInCeilNOverBatchCalls() throws Exception {
+        start("&batchSize=100&batchTimeout=500");
+        for (int i = 0; i < 250; i++) {
+            send(event(i, i % 10 == 0), Map.of(
+                    "Authorization", "Bearer the-callers-own-token",
+                    "CamelHttpUri", "http://elsewhere.example.com/",
+                    "CamelHttpMethod", "GET"));
+        }
+        await(() -> createdEvents().size() >= 250);
+        Thread.sleep(1500);
+
+        List<JsonNode> created = createdEvents();
+        assertThat(prefect.created()).hasSize(3);
+        assertThat(prefect.created()).extracting(List::size).containsExactly(100, 100, 50);
+        assertThat(created.stream().map(e -> e.path("id").asText()).distinct().count()).isEqualTo(250);
+        assertThat(created).allSatisfy(e -> {
+            assertThat(e.path("id").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+            assertThat(e.path("occurred").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        });
+        assertThat(created).filteredOn(e -> e.path("payload").path("n").asInt() == 20)
+                .singleElement().satisfies(e -> assertThat(e.path("id").asText()).isEqualTo("00000000-0000-4000-8000-000000000020"));
+        assertThat(created.stream().map(e -> e.path("payload").path("n").asInt()).sorted().toList())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 250).boxed().toList());
+    }
+
+    @Test
+    void takesJsonListsOfEventsToo() throws Exception {
+        start("&batchSize=20&batchTimeout=300");
+        for (int m = 0; m < 5; m++) {
+            List<String> list = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                list.add(event(m * 10 + i, false));
+            }
+            send("[" + String.join(",", list) + "]", Map.of());
+        }
+        await(() -> createdEvents().size() >= 50);
+        Thread.sleep(800);
+
+        assertThat(prefect.created()).extracting(List::size).containsExactly(20, 20, 10);
+        assertThat(createdEvents().stream().map(e -> e.path("id").asText()).distinct().count()).isEqualTo(50);
+    }
+
+    @Test
+    void a429NeitherDropsNorDuplicatesAnEvent() throws Exception {
+        prefect.throttle(1, "1");
+        prefect.throttle(3, "1");
+        start("&batchSize=50&batchTimeout=300");
+        for (int i = 0; i < 120; i++) {
+            send(event(i, false), Map.of());
+        }
+        await(() -> createdEvents().size() >= 120);
+        Thread.sleep(1500);
+
+        assertThat(prefect.requests()).isEqualTo(5);
+        assertThat(prefect.created()).hasSize(3);
+        List<JsonNode> created = createdEvents();
+        assertThat(created).hasSize(120);
+        assertThat(created.stream().map(e -> e.path("id").asText()).distinct().count()).isEqualTo(120);
+        assertThat(context.getEndpoint("mock:failed", MockEndpoint.class).getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void aBatchPrefectRefusesFailsItsExchange() throws Exception {
+        start("&batchSize=3&batchTimeout=300");
+        MockEndpoint failed = context.getEndpoint("mock:failed", MockEndpoint.class);
+        send(event(1, false), Map.of());
+        send("{\"event\":\"camel.test.event\",\"resource\":{}}", Map.of());
+        send(event(3, false), Map.of());
+
+        await(() -> failed.getReceivedCounter() == 1);
+        Exchange batch = failed.getExchanges().get(0);
+        assertThat(batch.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)).hasMessageContaining("HTTP 422");
+        assertThat(batch.getMessage().getBody(String.class)).startsWith("[").contains("camel.test.1").contains("camel.test.3");
+        assertThat(batch.getMessage().getHeader("PrefectEventsFailed", Integer.class)).isEqualTo(3);
+    }
+
+    @Test
+    void sendsTheLastBatchWhenItStops() throws Exception {
+        start("&batchSize=100&batchTimeout=60000");
+        for (int i = 0; i < 7; i++) {
+            send(event(i, false), Map.of());
+        }
+        assertThat(prefect.created()).isEmpty();
+        context.stop();
+        assertThat(createdEvents()).hasSize(7);
+    }
+
+    private List<JsonNode> createdEvents() {
+        return prefect.created().stream().flatMap(List::stream).toList();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
