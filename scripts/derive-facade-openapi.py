@@ -100,6 +100,20 @@ def facade_path(upstream_path):
     return path
 
 
+def add_tuple_items(node):
+    """Prefect's (resource id, role) tuples use prefixItems alone; linters want `items` beside them. When every
+    prefixItem is a string, `items: {type: string}` says the same thing."""
+    if isinstance(node, dict):
+        prefix = node.get("prefixItems")
+        if prefix and "items" not in node and all(p == {"type": "string"} for p in prefix):
+            node["items"] = {"type": "string"}
+        for v in node.values():
+            add_tuple_items(v)
+    elif isinstance(node, list):
+        for v in node:
+            add_tuple_items(v)
+
+
 def main():
     with open(UPSTREAM) as f:
         up = yaml.safe_load(f)
@@ -222,6 +236,7 @@ def main():
 
     fix_refs(paths)
     fix_refs(schemas)
+    add_tuple_items(schemas)
 
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     retry_after = {"Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
