@@ -300,13 +300,23 @@ public class Gateway {
 
     /** A refused request becomes a 400/413 problem that names the parameter. */
     public void rejected(Exchange exchange) {
+        ensureRequestId(exchange);
         InvalidRequestException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidRequestException.class);
         Problems.answer(exchange, e.status(), e.status() == 413 ? "Body too large" : "Invalid request", e.getMessage(), e.parameter());
         LOG.info("Refused {}: {}", exchange.getProperty(OPERATION), e.getMessage());
     }
 
+    private static void ensureRequestId(Exchange exchange) {
+        if (exchange.getProperty(REQUEST_ID) == null) {
+            String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
+            exchange.setProperty(REQUEST_ID, given != null && SAFE_REQUEST_ID.matcher(given).matches()
+                    ? given : UUID.randomUUID().toString());
+        }
+    }
+
     /** Anything unexpected: a 500 problem without internals. */
     public void unexpected(Exchange exchange) {
+        ensureRequestId(exchange);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("Unexpected failure in {}: {}", exchange.getProperty(OPERATION), e == null ? "?" : e.getClass().getName());
         Problems.answer(exchange, 500, "Internal error", "The facade failed unexpectedly; the request id is "
