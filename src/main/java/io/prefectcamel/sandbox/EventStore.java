@@ -281,7 +281,7 @@ public final class EventStore {
             return set;
         }
         NavigableSet<StoredEvent> set = byScope.get(scope.key());
-        return set == null ? Collections.emptyNavigableSet() : set;
+        return set == null ? new TreeSet<>(StoredEvent.ORDER) : set;
     }
 
     /** How many events match (distinct resources, when the filter asks for distinct). */
