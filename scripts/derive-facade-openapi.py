@@ -195,11 +195,11 @@ def main():
             responses["204"]["description"] = "Done; no body"
         if op_id == "getFlowRunEvents":
             responses["304"] = {"description": "Not modified: the flow run still has the event count given in If-None-Match"}
-        for code in ("400", "413", "429", "502", "503", "504"):
-            if code == "413" and "requestBody" not in up_op:
+        for code in ("400", "413", "415", "429", "502", "503", "504"):
+            if code in ("413", "415") and "requestBody" not in up_op:
                 continue
             responses[code] = {"$ref": "#/components/responses/" + {
-                "400": "BadRequest", "413": "TooLarge", "429": "TooManyRequests",
+                "400": "BadRequest", "413": "TooLarge", "415": "NotJson", "429": "TooManyRequests",
                 "502": "BadGateway", "503": "Unavailable", "504": "GatewayTimeout"}[code]}
         responses = dict(sorted(responses.items()))
 
@@ -296,6 +296,7 @@ def main():
             "schemas": dict(sorted(schemas.items())),
             "responses": {
                 "BadRequest": {"description": "The request is invalid; the problem names the parameter at fault. Nothing was sent to Prefect.", "content": problem},
+                "NotJson": {"description": "The body was sent with a Content-Type other than JSON. Nothing was sent to Prefect.", "content": problem},
                 "TooLarge": {"description": "The body is over 5 MiB. Nothing was sent to Prefect.", "content": problem},
                 "TooManyRequests": {"description": "Prefect's rate limit held beyond the retry budget.", "headers": retry_after,
                                     "content": {"application/json": {"schema": {"type": "object"}}, "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},

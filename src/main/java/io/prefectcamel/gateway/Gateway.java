@@ -123,6 +123,12 @@ public class Gateway {
                 }
             }
         }
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (op.requestBodySchema() != null && contentType != null && !contentType.isBlank()
+                && !contentType.toLowerCase().matches("application/([a-z0-9.+-]*\\+)?json(\\s*;.*)?")) {
+            throw new InvalidRequestException(415, "Content-Type", "The body must be JSON: send 'Content-Type: "
+                    + "application/json' (this request said '" + contentType.replaceAll("[\\r\\n]", "") + "').");
+        }
         String body = RequestValidator.checkBody(op, in.getBody(byte[].class));
         if (body == null && "POST".equals(method)) {
             body = "{}"; // Prefect wants a Content-Length on every POST; {} reads with its defaults
@@ -302,7 +308,7 @@ public class Gateway {
     public void rejected(Exchange exchange) {
         ensureRequestId(exchange);
         InvalidRequestException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidRequestException.class);
-        Problems.answer(exchange, e.status(), e.status() == 413 ? "Body too large" : "Invalid request", e.getMessage(), e.parameter());
+        Problems.answer(exchange, e.status(), e.status() == 413 ? "Body too large" : e.status() == 415 ? "Unsupported media type" : "Invalid request", e.getMessage(), e.parameter());
         LOG.info("Refused {}: {}", exchange.getProperty(OPERATION), e.getMessage());
     }
 
