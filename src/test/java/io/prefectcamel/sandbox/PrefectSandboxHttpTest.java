@@ -191,6 +191,51 @@ class PrefectSandboxHttpTest {
     }
 
     @Test
+    void pagingWhileAnotherClientKeepsWritingStaysConsistent() throws Exception {
+        Set<String> original = new HashSet<>(createEvents(workspaceUrl, 300, Instant.now().minusSeconds(1), 1000));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = new Thread(() -> {
+            try {
+                while (!done.get()) {
+                    ArrayNode batch = Json.array();
+                    for (int i = 0; i < 10; i++) {
+                        batch.add(newEvent("test.concurrent", Instant.now().minusSeconds(1 + (long) (Math.random() * 250)), "concurrent"));
+                    }
+                    if (post(workspaceUrl + "/events", batch.toString()).statusCode() == 204) {
+                        written.addAndGet(10);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        try {
+            while (written.get() == 0 && writer.isAlive()) {
+                Thread.onSpinWait();
+            }
+            assertThat(written.get()).as("the writer is writing").isPositive();
+            JsonNode page = json(post(workspaceUrl + "/events/filter", "{\"limit\":25}"));
+            long total = page.path("total").asLong();
+            List<String> seen = new ArrayList<>();
+            while (true) {
+                assertThat(page.path("total").asLong()).isEqualTo(total);
+                page.path("events").forEach(e -> seen.add(e.path("id").asText()));
+                if (page.path("next_page").isNull()) {
+                    break;
+                }
+                page = json(get(page.path("next_page").asText()));
+            }
+            assertThat(seen).doesNotHaveDuplicates().hasSize((int) total).containsAll(original);
+        } finally {
+            done.set(true);
+            writer.join();
+        }
+        assertThat(written.get()).isPositive();
+    }
+
+    @Test
     void ascendingPagesAndSmallLastPage() throws Exception {
         createEvents(workspaceUrl, 45, Instant.now().minusSeconds(1), 500);
         JsonNode page = json(post(workspaceUrl + "/events/filter", "{\"limit\":20,\"filter\":{\"order\":\"ASC\"}}"));
