@@ -32,11 +32,4 @@ final class Json {
         node.put("detail", message);
         return node;
     }
-
-    static String describe(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return "missing";
-        }
-        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    }
 }

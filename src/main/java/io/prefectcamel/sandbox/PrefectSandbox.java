@@ -33,6 +33,15 @@ public final class PrefectSandbox implements AutoCloseable {
 
     private static final int THREADS = 16;
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, each answer
+        // then waits for the client's delayed ACK (about 40 ms). Read once, when the JVM creates its
+        // first com.sun.net.httpserver server; an explicit setting wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final String host;
     private final int requestedPort;
     private final String apiKey;
