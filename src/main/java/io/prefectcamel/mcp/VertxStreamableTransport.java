@@ -402,7 +402,12 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         return new HeaderAccessor() {
             @Override
             public List<String> getHeader(String name) {
-                return req.headers().getAll(name);
+                List<String> values = req.headers().getAll(name);
+                if (values.isEmpty() && "host".equalsIgnoreCase(name) && req.authority() != null) {
+                    // HTTP/2 (h2c) carries the host as the :authority pseudo-header
+                    return List.of(req.authority().toString());
+                }
+                return values;
             }
 
             @Override
@@ -429,8 +434,15 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         if (response.ended() || response.closed()) {
             return;
         }
-        String payload = write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, null,
-                new McpSchema.JSONRPCResponse.JSONRPCError(code, message, null)));
+        // written by hand: the SDK's JSONRPCResponse refuses a null id, which JSON-RPC needs when there is none
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+        envelope.put("id", id);
+        envelope.put("error", error);
+        String payload = write(envelope);
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(payload);
     }
 
