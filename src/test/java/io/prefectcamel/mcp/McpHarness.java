@@ -11,7 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /** A Camel context with the stand-in routes and the MCP server on a free loopback port. */
-final class McpHarness implements AutoCloseable {
+class McpHarness implements AutoCloseable {
 
     final CamelContext context;
     final StandInRoutes standIns = new StandInRoutes();
@@ -26,8 +26,13 @@ final class McpHarness implements AutoCloseable {
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(standIns);
         context.addRoutes(new McpRoutes());
+        beforeStart();
         context.start();
         service = context.hasService(McpServerService.class);
+    }
+
+    /** Hook for tests that bind beans before the context starts. */
+    void beforeStart() {
     }
 
     int port() {
