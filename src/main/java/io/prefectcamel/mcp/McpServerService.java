@@ -113,7 +113,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         }
 
         boolean shared = settings.sharesRestPort();
-        VertxPlatformHttpRouter restRouter = shared ? VertxPlatformHttpRouter.lookup(camelContext) : null;
+        VertxPlatformHttpRouter restRouter = shared ? restRouter(camelContext) : null;
         if (restRouter != null) {
             vertx = restRouter.vertx();
         } else if (shared && camelContext.getRegistry().findSingleByType(Vertx.class) != null) {
@@ -158,7 +158,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
 
                     @Override
                     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                        VertxPlatformHttpRouter r = VertxPlatformHttpRouter.lookup(context);
+                        VertxPlatformHttpRouter r = restRouter(context);
                         if (r == null) {
                             LOG.error("mcp.port equals camel.server.port ({}) but no platform-http server runs:"
                                     + " the MCP endpoint is not served", settings.port());
@@ -180,6 +180,13 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         port = httpServer.actualPort();
         LOG.info("MCP server (streamable HTTP) on http://{}:{}{} with {} tools{}", settings.host(), port,
                 settings.path(), tools.size(), settings.readOnly() ? " (read-only)" : "");
+    }
+
+    /** platform-http's router: registered under a name with the port, or the plain name for the default port. */
+    private VertxPlatformHttpRouter restRouter(CamelContext context) {
+        VertxPlatformHttpRouter r = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()));
+        return r != null ? r : VertxPlatformHttpRouter.lookup(context);
     }
 
     private void mount(Router router) {
