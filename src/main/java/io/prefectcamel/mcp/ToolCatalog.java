@@ -291,6 +291,7 @@ final class ToolCatalog {
                 .replace("`page-token`", "`page_token`")
                 .replace("`If-None-Match`", "`if_none_match`")
                 .replace("Prefect answers 204 with no body.", "Returns a short confirmation (Prefect answers 204).")
+                .replace("The body is a JSON array of events; each needs", "Pass them in `events`; each needs")
                 .replace("With `if_none_match` set to the current event count, Prefect answers 304 Not Modified and no body.",
                         "");
         boolean scopeAccount = operationId.toLowerCase(Locale.ROOT).contains("account");
