@@ -100,6 +100,20 @@ def facade_path(upstream_path):
     return path
 
 
+def add_tuple_items(node):
+    """Prefect's (resource id, role) tuples use prefixItems alone; linters want `items` beside them. When every
+    prefixItem is a string, `items: {type: string}` says the same thing."""
+    if isinstance(node, dict):
+        prefix = node.get("prefixItems")
+        if prefix and "items" not in node and all(p == {"type": "string"} for p in prefix):
+            node["items"] = {"type": "string"}
+        for v in node.values():
+            add_tuple_items(v)
+    elif isinstance(node, list):
+        for v in node:
+            add_tuple_items(v)
+
+
 def main():
     with open(UPSTREAM) as f:
         up = yaml.safe_load(f)
@@ -181,11 +195,11 @@ def main():
             responses["204"]["description"] = "Done; no body"
         if op_id == "getFlowRunEvents":
             responses["304"] = {"description": "Not modified: the flow run still has the event count given in If-None-Match"}
-        for code in ("400", "413", "429", "502", "503", "504"):
-            if code == "413" and "requestBody" not in up_op:
+        for code in ("400", "413", "415", "429", "502", "503", "504"):
+            if code in ("413", "415") and "requestBody" not in up_op:
                 continue
             responses[code] = {"$ref": "#/components/responses/" + {
-                "400": "BadRequest", "413": "TooLarge", "429": "TooManyRequests",
+                "400": "BadRequest", "413": "TooLarge", "415": "NotJson", "429": "TooManyRequests",
                 "502": "BadGateway", "503": "Unavailable", "504": "GatewayTimeout"}[code]}
         responses = dict(sorted(responses.items()))
 
@@ -220,8 +234,38 @@ def main():
         }
         paths.setdefault(facade_path(up_path), {})[method.lower()] = op
 
+    for scope, read_op in (("account", "readAccountEvents"), ("workspace", "readWorkspaceEvents")):
+        read_path = facade_path((ACCOUNT if scope == "account" else WORKSPACE) + "/events/filter")
+        read = paths[read_path]["post"]
+        export = {
+            "tags": [scope + "-events"],
+            "summary": "Export %s events as NDJSON" % scope,
+            "description": (
+                "Takes the same body as `%s`, follows every `next_page` link and streams each matching event as one "
+                "line of JSON (`application/x-ndjson`) from the first page on, with bounded memory. The last line "
+                "is not an event but says how the export ended: `{\"export_status\": \"complete\", \"events\": N}`, "
+                "`\"max_events_reached\"` when `max_events` stopped it, or `\"incomplete\"` with an `error` when "
+                "Prefect failed mid-way. Errors before the first event (bad input, Prefect's 4xx) answer as for `%s`."
+                % (read_op, read_op)),
+            "operationId": "export%sEvents" % scope.capitalize(),
+            "parameters": copy.deepcopy(read["parameters"]) + [{
+                "name": "max_events", "in": "query", "required": False,
+                "description": "Stop after this many events.",
+                "schema": {"type": "integer", "minimum": 1}}],
+            "requestBody": copy.deepcopy(read["requestBody"]),
+            "responses": {k: copy.deepcopy(v) for k, v in read["responses"].items() if k != "200"},
+            "x-prefect-operation": {"method": "POST", "path": read["x-prefect-operation"]["path"],
+                                    "follows": read["x-prefect-operation"]["path"] + "/next"},
+        }
+        export["responses"]["200"] = {
+            "description": "The matching events, one JSON object per line, then a status line",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}}}
+        export["responses"] = dict(sorted(export["responses"].items()))
+        paths[read_path.replace("/events/filter", "/events/export")] = {"post": export}
+
     fix_refs(paths)
     fix_refs(schemas)
+    add_tuple_items(schemas)
 
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     retry_after = {"Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}}
@@ -252,6 +296,7 @@ def main():
             "schemas": dict(sorted(schemas.items())),
             "responses": {
                 "BadRequest": {"description": "The request is invalid; the problem names the parameter at fault. Nothing was sent to Prefect.", "content": problem},
+                "NotJson": {"description": "The body was sent with a Content-Type other than JSON. Nothing was sent to Prefect.", "content": problem},
                 "TooLarge": {"description": "The body is over 5 MiB. Nothing was sent to Prefect.", "content": problem},
                 "TooManyRequests": {"description": "Prefect's rate limit held beyond the retry budget.", "headers": retry_after,
                                     "content": {"application/json": {"schema": {"type": "object"}}, "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
@@ -264,7 +309,7 @@ def main():
     with open(OUT, "w") as f:
         f.write("# Generated by scripts/derive-facade-openapi.py; edit the script, not this file.\n")
         yaml.safe_dump(doc, f, sort_keys=False, width=110, allow_unicode=True)
-    print("wrote", OUT, len(OPERATIONS), "operations")
+    print("wrote", OUT, sum(len(v) for v in paths.values()), "operations")
 
 
 if __name__ == "__main__":

@@ -123,6 +123,12 @@ public class Gateway {
                 }
             }
         }
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (op.requestBodySchema() != null && contentType != null && !contentType.isBlank()
+                && !contentType.toLowerCase().matches("application/([a-z0-9.+-]*\\+)?json(\\s*;.*)?")) {
+            throw new InvalidRequestException(415, "Content-Type", "The body must be JSON: send 'Content-Type: "
+                    + "application/json' (this request said '" + contentType.replaceAll("[\\r\\n]", "") + "').");
+        }
         String body = RequestValidator.checkBody(op, in.getBody(byte[].class));
         if (body == null && "POST".equals(method)) {
             body = "{}"; // Prefect wants a Content-Length on every POST; {} reads with its defaults
@@ -300,13 +306,23 @@ public class Gateway {
 
     /** A refused request becomes a 400/413 problem that names the parameter. */
     public void rejected(Exchange exchange) {
+        ensureRequestId(exchange);
         InvalidRequestException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidRequestException.class);
-        Problems.answer(exchange, e.status(), e.status() == 413 ? "Body too large" : "Invalid request", e.getMessage(), e.parameter());
+        Problems.answer(exchange, e.status(), e.status() == 413 ? "Body too large" : e.status() == 415 ? "Unsupported media type" : "Invalid request", e.getMessage(), e.parameter());
         LOG.info("Refused {}: {}", exchange.getProperty(OPERATION), e.getMessage());
+    }
+
+    private static void ensureRequestId(Exchange exchange) {
+        if (exchange.getProperty(REQUEST_ID) == null) {
+            String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
+            exchange.setProperty(REQUEST_ID, given != null && SAFE_REQUEST_ID.matcher(given).matches()
+                    ? given : UUID.randomUUID().toString());
+        }
     }
 
     /** Anything unexpected: a 500 problem without internals. */
     public void unexpected(Exchange exchange) {
+        ensureRequestId(exchange);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("Unexpected failure in {}: {}", exchange.getProperty(OPERATION), e == null ? "?" : e.getClass().getName());
         Problems.answer(exchange, 500, "Internal error", "The facade failed unexpectedly; the request id is "

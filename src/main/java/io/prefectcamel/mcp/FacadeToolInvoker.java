@@ -1,0 +1,392 @@
+package io.prefectcamel.mcp;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Calls a facade operation ({@code direct:<operationId>}) for a tool call and turns the answer into an MCP
+ * result: JSON answers become structuredContent plus the same JSON as text; errors become {@code isError}
+ * results that tell the agent what to fix or when to retry. Never a stack trace, never the API key.
+ */
+final class FacadeToolInvoker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FacadeToolInvoker.class);
+    private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/=-]+");
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final ProducerTemplate template;
+    private final ObjectMapper mapper;
+    private final JsonSchemaValidator validator;
+    private final McpSettings settings;
+    private final String secret;
+
+    FacadeToolInvoker(ProducerTemplate template, ObjectMapper mapper, JsonSchemaValidator validator,
+            McpSettings settings, String secret) {
+        this.template = template;
+        this.mapper = mapper;
+        this.validator = validator;
+        this.settings = settings;
+        this.secret = secret == null || secret.isBlank() ? null : secret;
+    }
+
+    McpServerFeatures.AsyncToolSpecification specification(ToolDefinition def) {
+        McpSchema.ToolAnnotations annotations = new McpSchema.ToolAnnotations(def.title(), def.readOnly(),
+                def.destructive(), def.idempotent(), def.openWorld(), null);
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name(def.name())
+                .title(def.title())
+                .description(def.description())
+                .inputSchema(mapper.convertValue(def.inputSchema(), MAP))
+                .outputSchema(def.outputSchema() == null ? null : mapper.convertValue(def.outputSchema(), MAP))
+                .annotations(annotations)
+                .build();
+        Map<String, Object> inputSchema = tool.inputSchema();
+        return McpServerFeatures.AsyncToolSpecification.builder()
+                .tool(tool)
+                .callHandler((exchange, request) -> call(def, inputSchema, request.arguments()))
+                .build();
+    }
+
+    Mono<McpSchema.CallToolResult> call(ToolDefinition def, Map<String, Object> inputSchema, Map<String, Object> arguments) {
+        ObjectNode args = arguments == null ? mapper.createObjectNode() : mapper.valueToTree(arguments);
+        stripNulls(args);
+        for (ToolDefinition.Binding b : def.bindings()) {
+            if (b.defaultedFrom() != null && !args.has(b.argument())) {
+                args.put(b.argument(), b.defaultedFrom());
+            }
+        }
+        JsonSchemaValidator.ValidationResponse check = validator.validate(inputSchema, mapper.convertValue(args, MAP));
+        if (!check.valid()) {
+            return Mono.just(error(invalidArguments(def, args, check.errorMessage())));
+        }
+        return Mono.fromCallable(() -> send(def, args))
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(settings.callTimeout())
+                .map(answer -> toResult(def, args, answer))
+                .onErrorResume(e -> {
+                    if (e instanceof TimeoutException) {
+                        return Mono.just(error("The call to Prefect did not finish within "
+                                + settings.callTimeout().toSeconds() + " seconds. Retry, or narrow the query (a shorter"
+                                + " time window or a smaller limit)."));
+                    }
+                    LOG.warn("Tool {} failed: {}", def.name(), redact(String.valueOf(e.getMessage())));
+                    return Mono.just(error("The service could not run " + def.name() + " (internal error). Retry"
+                            + " later; if it keeps failing, the operator should check the service log."));
+                });
+    }
+
+    /** What the route answered. */
+    private record Answer(int status, String contentType, String body, String retryAfter, Exception failure) {
+    }
+
+    private Answer send(ToolDefinition def, ObjectNode args) throws Exception {
+        ObjectNode bodyFields = mapper.createObjectNode();
+        String wholeBody = null;
+        Map<String, Object> headers = new LinkedHashMap<>();
+        for (ToolDefinition.Binding b : def.bindings()) {
+            JsonNode v = args.get(b.argument());
+            if (v == null) {
+                continue;
+            }
+            switch (b.target()) {
+                case HEADER -> headers.put(b.wireName(), v.isTextual() ? v.asText() : v.toString());
+                case BODY_FIELD -> bodyFields.set(b.wireName(), v);
+                case BODY -> wholeBody = mapper.writeValueAsString(v);
+            }
+        }
+        String body = wholeBody != null ? wholeBody : bodyFields.isEmpty() ? null : mapper.writeValueAsString(bodyFields);
+        Exchange exchange = template.send("direct:" + def.operationId(), ex -> {
+            Message in = ex.getIn();
+            headers.forEach(in::setHeader);
+            in.setBody(body);
+        });
+        Message out = exchange.getMessage();
+        Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String retryAfter = out.getHeader("Retry-After", String.class);
+        return new Answer(status == null ? 200 : status, out.getHeader(Exchange.CONTENT_TYPE, String.class),
+                out.getBody(String.class), retryAfter, exchange.getException());
+    }
+
+    private McpSchema.CallToolResult toResult(ToolDefinition def, ObjectNode args, Answer a) {
+        if (a.failure() != null) {
+            LOG.warn("Operation {} left an exception: {}", def.operationId(), redact(String.valueOf(a.failure().getMessage())));
+            return error("The service could not complete " + def.name() + " (internal error). Retry later; if it keeps"
+                    + " failing, the operator should check the service log.");
+        }
+        int status = a.status();
+        if (status == 304 && def.outputSchema() != null) {
+            Map<String, Object> structured = Map.of("not_modified", true);
+            return McpSchema.CallToolResult.builder()
+                    .structuredContent(structured)
+                    .addTextContent("{\"not_modified\":true}")
+                    .addTextContent("Not modified: nothing changed since the event count you gave in if_none_match.")
+                    .build();
+        }
+        if (status >= 200 && status < 300) {
+            if (def.outputSchema() == null) {
+                return McpSchema.CallToolResult.builder().addTextContent(confirmation(def, args, status)).build();
+            }
+            return success(def, a);
+        }
+        return error(failureMessage(def, a));
+    }
+
+    private McpSchema.CallToolResult success(ToolDefinition def, Answer a) {
+        JsonNode parsed;
+        try {
+            parsed = a.body() == null || a.body().isBlank() ? null : mapper.readTree(a.body());
+        } catch (Exception e) {
+            parsed = null;
+        }
+        if (parsed == null) {
+            return error("Prefect answered " + def.name() + " without the expected JSON. Retry later.");
+        }
+        ObjectNode structured;
+        if (def.wrapKey() != null && !parsed.isObject()) {
+            structured = mapper.createObjectNode();
+            structured.set(def.wrapKey(), parsed);
+        } else if (parsed.isObject()) {
+            structured = (ObjectNode) parsed;
+        } else {
+            return error("Prefect answered " + def.name() + " with an unexpected shape. Retry later.");
+        }
+        String token = null;
+        if (def.eventPage()) {
+            token = pageToken(structured.path("next_page").asText(null));
+            structured.put("next_page_token", token);
+        }
+        String json = structured.toString();
+        if (json.length() > settings.maxResultChars()) {
+            return error("The result is too large (" + json.length() + " characters, limit "
+                    + settings.maxResultChars() + "). Ask for less: a smaller limit or a narrower filter.");
+        }
+        McpSchema.CallToolResult.Builder result = McpSchema.CallToolResult.builder()
+                .structuredContent(mapper.convertValue(structured, MAP))
+                .addTextContent(json);
+        if (def.eventPage()) {
+            int shown = structured.path("events").size();
+            result.addTextContent(token == null
+                    ? "Last page: " + shown + " event(s) here, " + structured.path("total").asText("?") + " in all."
+                    : shown + " event(s) here of " + structured.path("total").asText("?") + ". For the next page call "
+                            + (def.pageToolName() != null ? def.pageToolName() : def.name())
+                            + " with page_token=" + token + ".");
+        }
+        return result.build();
+    }
+
+    private String confirmation(ToolDefinition def, ObjectNode args, int status) {
+        JsonNode events = args.get("events");
+        if (events != null && events.isArray()) {
+            return "Recorded " + events.size() + " event(s) (Prefect answered " + status + ").";
+        }
+        JsonNode tag = args.get("tag");
+        if (tag != null) {
+            return "Deleted the tag \"" + tag.asText() + "\" from the workspace's tag index (Prefect answered "
+                    + status + ").";
+        }
+        return "Done (Prefect answered " + status + ").";
+    }
+
+    private String failureMessage(ToolDefinition def, Answer a) {
+        int status = a.status();
+        JsonNode body = null;
+        try {
+            body = a.body() == null || a.body().isBlank() ? null : mapper.readTree(a.body());
+        } catch (Exception ignored) {
+            // not JSON: use the text
+        }
+        String detail = detail(def, body, a.body());
+        String retry = retrySeconds(a.retryAfter());
+        String msg = switch (status) {
+            case 400 -> "The arguments were rejected: " + detail + " Fix them and call " + def.name() + " again.";
+            case 401 -> "Prefect refused the service's credentials (401). The service's Prefect API key is missing,"
+                    + " wrong or expired: this needs the operator, retrying will not help.";
+            case 403 -> "Prefect denied access (403): the service's API key may not access this account/workspace."
+                    + " Check account_id/workspace_id; otherwise the operator must grant access. " + detail;
+            case 404 -> "Prefect found nothing there (404). Check that account_id, workspace_id"
+                    + (def.bindings().stream().anyMatch(b -> b.argument().equals("flow_run_id")) ? ", flow_run_id" : "")
+                    + " are existing ids (UUIDs). " + detail;
+            case 408, 504 -> "Prefect did not answer in time (" + status + "). Retry; for reads, narrow the query"
+                    + " (a shorter filter.occurred window or a smaller limit). " + detail;
+            case 413 -> "The request is too large (413, over 5 MiB of JSON). Send fewer or smaller events per call.";
+            case 422 -> "Prefect rejected the arguments (422): " + detail + " Fix them and call " + def.name() + " again.";
+            case 429 -> "Prefect's rate limit is still exceeded after the service's retries (429). Wait "
+                    + (retry != null ? retry + " seconds (Retry-After)" : "a minute") + " and call again.";
+            case 502 -> "Prefect could not be reached or failed (502). Retry in a minute. " + detail;
+            case 503 -> "The service has paused calls to Prefect after repeated failures (503, circuit breaker"
+                    + " open). Retry after " + (retry != null ? retry + " seconds (Retry-After)" : "a minute") + ". "
+                    + detail;
+            default -> status >= 500
+                    ? "Prefect failed (" + status + "). Retry later. " + detail
+                    : "Prefect rejected the call (" + status + "): " + detail;
+        };
+        if (retry != null && status != 429 && status != 503) {
+            msg += " Retry after " + retry + " seconds.";
+        }
+        return msg.strip();
+    }
+
+    /** A short, agent-readable detail from a problem document, Prefect's {"detail": ...} or plain text. */
+    private String detail(ToolDefinition def, JsonNode body, String raw) {
+        if (body != null && body.isObject()) {
+            JsonNode d = body.get("detail");
+            if (d != null && d.isArray()) {
+                List<String> parts = new ArrayList<>();
+                for (JsonNode item : d) {
+                    String where = location(def, item.path("loc"));
+                    parts.add((where.isEmpty() ? "" : where + ": ") + item.path("msg").asText(item.toString()));
+                    if (parts.size() == 10) {
+                        break;
+                    }
+                }
+                return String.join("; ", parts) + ".";
+            }
+            String parameter = body.path("parameter").asText("");
+            String text = d != null ? d.asText() : body.path("title").asText(body.toString());
+            if (!parameter.isEmpty()) {
+                text += " (argument `" + argumentFor(def, parameter) + "`)";
+            }
+            return clip(text);
+        }
+        return raw == null || raw.isBlank() ? "" : clip(raw);
+    }
+
+    /** Prefect's loc ["body", "filter", "occurred"] or ["path", "account_id"] as the tool's argument path. */
+    private String location(ToolDefinition def, JsonNode loc) {
+        List<String> parts = new ArrayList<>();
+        loc.forEach(p -> parts.add(p.asText()));
+        if (!parts.isEmpty() && List.of("body", "path", "query", "header").contains(parts.get(0))) {
+            String kind = parts.remove(0);
+            if (!parts.isEmpty() && !kind.equals("body")) {
+                parts.set(0, argumentFor(def, parts.get(0)));
+            } else if (kind.equals("body") && def.bindings().stream().anyMatch(b -> b.target() == ToolDefinition.Target.BODY)) {
+                parts.add(0, def.bindings().stream().filter(b -> b.target() == ToolDefinition.Target.BODY)
+                        .findFirst().map(ToolDefinition.Binding::argument).orElse("body"));
+            }
+        }
+        return String.join(".", parts);
+    }
+
+    private static String argumentFor(ToolDefinition def, String wireOrArg) {
+        String snake = ToolCatalog.snake(wireOrArg);
+        return def.bindings().stream()
+                .filter(b -> wireOrArg.equals(b.wireName()) || snake.equals(b.argument()))
+                .map(ToolDefinition.Binding::argument)
+                .findFirst().orElse(snake);
+    }
+
+    private String invalidArguments(ToolDefinition def, ObjectNode args, String validation) {
+        StringBuilder m = new StringBuilder("Invalid arguments for ").append(def.name()).append(": ")
+                .append(clip(validation == null ? "" : validation.strip()));
+        for (String id : List.of("account_id", "workspace_id", "flow_run_id")) {
+            boolean takes = def.bindings().stream().anyMatch(b -> b.argument().equals(id));
+            if (takes && !args.has(id)) {
+                m.append(" `").append(id).append("` is required");
+                if (!id.equals("flow_run_id")) {
+                    m.append(" (this service has no default ").append(id.replace("_id", "")).append(" configured)");
+                }
+                m.append('.');
+            } else if (takes && validation != null && validation.contains(id)) {
+                m.append(" `").append(id).append("` must be a UUID such as 0b3e1a52-7c4d-4f7e-9a51-2f8d6c1e9b20.");
+            }
+        }
+        m.append(" See the tool's inputSchema, fix the arguments and call again.");
+        return m.toString();
+    }
+
+    private static String pageToken(String nextPage) {
+        if (nextPage == null || nextPage.isBlank() || "null".equals(nextPage)) {
+            return null;
+        }
+        try {
+            String query = URI.create(nextPage).getRawQuery();
+            if (query != null) {
+                for (String pair : query.split("&")) {
+                    int eq = pair.indexOf('=');
+                    String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    if (key.equals("page-token") || key.equals("page_token")) {
+                        return URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.debug("next_page is not a URL: {}", e.getMessage());
+        }
+        return null;
+    }
+
+    private static String retrySeconds(String retryAfter) {
+        if (retryAfter == null || retryAfter.isBlank()) {
+            return null;
+        }
+        String v = retryAfter.trim();
+        if (v.matches("\\d{1,6}")) {
+            return v;
+        }
+        try {
+            long at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toEpochSecond();
+            return Long.toString(Math.max(1, at - System.currentTimeMillis() / 1000));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private McpSchema.CallToolResult error(String message) {
+        return McpSchema.CallToolResult.builder().isError(true).addTextContent(redact(message)).build();
+    }
+
+    private String clip(String s) {
+        String t = s;
+        int trace = t.indexOf("\n\tat ");
+        if (trace >= 0) {
+            t = t.substring(0, trace);
+        }
+        return t.length() > 1500 ? t.substring(0, 1500) + "..." : t;
+    }
+
+    String redact(String s) {
+        String t = BEARER.matcher(s).replaceAll("Bearer ***");
+        return secret != null ? t.replace(secret, "***") : t;
+    }
+
+    private static void stripNulls(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            Iterator<Map.Entry<String, JsonNode>> it = o.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isNull()) {
+                    it.remove();
+                } else {
+                    stripNulls(e.getValue());
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(FacadeToolInvoker::stripNulls);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.prefectcamel.mcp;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP server as a Camel service: on start it builds the tools from the facade's OpenAPI document, wires
+ * them into the MCP Java SDK's server, and serves the streamable HTTP endpoint with Vert.x, either on its own
+ * port ({@code mcp.port}, default 9090) or, when {@code mcp.port} equals {@code camel.server.port}, at
+ * {@code mcp.path} on the REST server's platform-http router.
+ */
+public class McpServerService extends ServiceSupport implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpServerService.class);
+    static final String INSTRUCTIONS = "Tools for Prefect Cloud events. Read events with read-workspace-events or"
+            + " read-account-events (one page at a time: follow next_page_token with the matching *-page tool),"
+            + " count them with count-*-events, get one flow run's events with get-events-flow-run, list or delete"
+            + " workspace tags, and record new events with create-*-events. Ids are UUIDs. Without a time window"
+            + " (filter.occurred) Prefect reads only the last hour.";
+
+    private CamelContext camelContext;
+    private McpSettings settings;
+    private Vertx vertx;
+    private boolean ownVertx;
+    private HttpServer httpServer;
+    private McpAsyncServer server;
+    private VertxStreamableTransport transport;
+    private ProducerTemplate template;
+    private volatile List<McpSchema.Tool> tools = List.of();
+    private volatile int port = -1;
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    /** The port the endpoint listens on (useful with {@code mcp.port=0}), or -1 when not serving. */
+    public int getPort() {
+        return port;
+    }
+
+    public McpSettings getSettings() {
+        return settings;
+    }
+
+    List<McpSchema.Tool> listedTools() {
+        return tools;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        settings = McpSettings.from(camelContext);
+        if (!settings.enabled()) {
+            LOG.info("MCP server disabled (mcp.enabled=false)");
+            return;
+        }
+        JsonNode document;
+        try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(camelContext,
+                settings.openApiLocation())) {
+            document = ToolCatalog.readDocument(in);
+        }
+        ToolCatalog catalog = ToolCatalog.build(document, settings);
+        ObjectMapper objectMapper = new ObjectMapper();
+        McpJsonMapper jsonMapper = new JacksonMcpJsonMapper(objectMapper);
+        DefaultJsonSchemaValidator validator = new DefaultJsonSchemaValidator(objectMapper);
+        template = camelContext.createProducerTemplate();
+        String secret = camelContext.getPropertiesComponent().resolveProperty("prefect.api-key").orElse(null);
+        FacadeToolInvoker invoker = new FacadeToolInvoker(template, objectMapper, validator, settings, secret);
+
+        List<McpServerFeatures.AsyncToolSpecification> specs = new ArrayList<>();
+        catalog.tools().forEach(t -> specs.add(invoker.specification(t)));
+        if (settings.testFixtures()) {
+            for (McpToolContributor c : camelContext.getRegistry().findByType(McpToolContributor.class)) {
+                specs.addAll(c.tools());
+            }
+            LOG.warn("MCP test fixtures are on (mcp.test-fixtures=true): {} tools in all. Never use this in"
+                    + " production.", specs.size());
+        }
+
+        boolean shared = settings.sharesRestPort();
+        VertxPlatformHttpRouter restRouter = shared ? restRouter(camelContext) : null;
+        if (restRouter != null) {
+            vertx = restRouter.vertx();
+        } else if (shared && camelContext.getRegistry().findSingleByType(Vertx.class) != null) {
+            vertx = camelContext.getRegistry().findSingleByType(Vertx.class);
+        } else {
+            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4)
+                    .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
+                            .setClassPathResolvingEnabled(false)));
+            ownVertx = true;
+        }
+
+        DefaultServerTransportSecurityValidator.Builder security = DefaultServerTransportSecurityValidator.builder()
+                .allowedOrigins(settings.allowedOrigins())
+                .allowedHosts(settings.allowedHosts());
+        if (!List.of("0.0.0.0", "::", "[::]", "localhost", "127.0.0.1").contains(settings.host())) {
+            security.allowedHost(settings.host() + ":*");
+        }
+        transport = new VertxStreamableTransport(jsonMapper, settings, security.build(), () -> tools, vertx);
+        server = McpServer.async(transport)
+                .serverInfo("prefect-camel", version())
+                .instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+                .jsonMapper(jsonMapper)
+                .jsonSchemaValidator(validator)
+                // arguments are validated by FacadeToolInvoker after defaults are applied, with agent-oriented hints
+                .validateToolInputs(false)
+                .requestTimeout(Duration.ofMinutes(5))
+                .tools(specs)
+                .build();
+        tools = server.listTools().collectList().block(Duration.ofSeconds(10));
+
+        if (shared) {
+            if (restRouter != null) {
+                mount(restRouter);
+            } else {
+                // the REST server starts later: mount once the context is fully started
+                camelContext.addStartupListener(new StartupListener() {
+                    @Override
+                    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                        // wait for onCamelContextFullyStarted
+                    }
+
+                    @Override
+                    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                        VertxPlatformHttpRouter r = restRouter(context);
+                        if (r == null) {
+                            LOG.error("mcp.port equals camel.server.port ({}) but no platform-http server runs:"
+                                    + " the MCP endpoint is not served", settings.port());
+                        } else {
+                            mount(r);
+                        }
+                    }
+                });
+            }
+            return;
+        }
+        Router router = Router.router(vertx);
+        router.route(settings.path())
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxRequestBytes()))
+                .handler(transport);
+        httpServer = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
+                .requestHandler(router);
+        httpServer.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        port = httpServer.actualPort();
+        LOG.info("MCP server (streamable HTTP) on http://{}:{}{} with {} tools{}", settings.host(), port,
+                settings.path(), tools.size(), settings.readOnly() ? " (read-only)" : "");
+    }
+
+    /** platform-http's router: registered under a name with the port, or the plain name for the default port. */
+    private VertxPlatformHttpRouter restRouter(CamelContext context) {
+        VertxPlatformHttpRouter r = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(settings.port()));
+        return r != null ? r : VertxPlatformHttpRouter.lookup(context);
+    }
+
+    private void mount(Router router) {
+        router.route(settings.path())
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxRequestBytes()))
+                .handler(transport);
+        port = settings.port();
+        LOG.info("MCP server (streamable HTTP) at {} on the REST server's port {} with {} tools", settings.path(),
+                port, tools.size());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        try {
+            if (server != null) {
+                server.closeGracefully().block(Duration.ofSeconds(10));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Closing MCP server: {}", e.getMessage());
+        }
+        if (httpServer != null) {
+            httpServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            httpServer = null;
+        }
+        if (ownVertx && vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        vertx = null;
+        ownVertx = false;
+        if (template != null) {
+            template.stop();
+            template = null;
+        }
+        server = null;
+        port = -1;
+    }
+
+    private static String version() {
+        String v = McpServerService.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0";
+    }
+}

@@ -1,0 +1,77 @@
+package io.prefectcamel.mcp;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The tool list derived from the facade's OpenAPI document, without a server. */
+class ToolCatalogTest {
+
+    private static ToolCatalog catalog(Map<String, String> properties) throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Properties props = new Properties();
+            props.putAll(properties);
+            context.getPropertiesComponent().setInitialProperties(props);
+            McpSettings settings = McpSettings.from(context);
+            try (InputStream in = ToolCatalogTest.class.getResourceAsStream("/openapi/prefect-camel-openapi.yaml")) {
+                return ToolCatalog.build(ToolCatalog.readDocument(in), settings);
+            }
+        }
+    }
+
+    @Test
+    void everyOperationWithXMcpBecomesATool() throws Exception {
+        List<ToolDefinition> tools = catalog(Map.of()).tools();
+        assertThat(tools).hasSize(12);
+        assertThat(tools).extracting(ToolDefinition::operationId).containsOnly("createAccountEvents",
+                "countAccountEvents", "readAccountEvents", "readAccountEventsPage", "createWorkspaceEvents",
+                "countWorkspaceEvents", "readWorkspaceEvents", "readWorkspaceEventsPage", "getFlowRunEvents",
+                "listTags", "deleteWorkspaceTag");
+        assertThat(tools).allSatisfy(t -> {
+            assertThat(t.inputSchema().toString()).doesNotContain("$ref").doesNotContain("x-");
+            if (t.outputSchema() != null) {
+                assertThat(t.outputSchema().toString()).doesNotContain("$ref");
+            }
+        });
+    }
+
+    @Test
+    void firstPageToolsPointAtTheirPageTools() throws Exception {
+        ToolDefinition read = catalog(Map.of()).tools().stream()
+                .filter(t -> t.name().equals("read-account-events")).findFirst().orElseThrow();
+        assertThat(read.pageToolName()).isEqualTo("read-account-events-page");
+        assertThat(read.eventPage()).isTrue();
+        // nullable fields stay nullable in outputs
+        JsonNode nextPage = read.outputSchema().at("/properties/next_page");
+        assertThat(nextPage.toString()).contains("null");
+    }
+
+    @Test
+    void toolsetsAndReadOnlyNarrowTheList() throws Exception {
+        assertThat(catalog(Map.of("mcp.toolsets", "admin")).tools()).isEmpty();
+        assertThat(catalog(Map.of("mcp.read-only", "true")).tools()).hasSize(8)
+                .allSatisfy(t -> assertThat(t.readOnly()).isTrue());
+    }
+
+    @Test
+    void snakeCaseNames() {
+        assertThat(ToolCatalog.snake("If-None-Match")).isEqualTo("if_none_match");
+        assertThat(ToolCatalog.snake("page-token")).isEqualTo("page_token");
+        assertThat(ToolCatalog.snake("with_task_runs")).isEqualTo("with_task_runs");
+        assertThat(ToolCatalog.snake("flowRunId")).isEqualTo("flow_run_id");
+    }
+
+    @Test
+    void cursorsRoundTripAndRejectForgeries() {
+        assertThat(VertxStreamableTransport.decodeCursor(VertxStreamableTransport.encodeCursor(10))).isEqualTo(10);
+        assertThat(VertxStreamableTransport.decodeCursor("xyz")).isNull();
+        assertThat(VertxStreamableTransport.decodeCursor("!!")).isNull();
+    }
+}
