@@ -111,6 +111,22 @@ class PrefectEventsSinkTest {
     }
 
     @Test
+    void aTrickleOfEventsWaitsNoLongerThanTheBatchTimeout() throws Exception {
+        start("&batchSize=100&batchTimeout=400");
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            send(event(i, false), Map.of());
+            Thread.sleep(100);
+        }
+        long sent = (System.nanoTime() - t0) / 1_000_000;
+        await(() -> createdEvents().size() >= 20);
+
+        // about one call per 400 ms of trickle, although no batch filled up and events never stopped for 400 ms
+        assertThat(prefect.created().size()).isGreaterThanOrEqualTo((int) (sent / 400) - 1).isLessThan(20);
+        assertThat(createdEvents().stream().map(e -> e.path("id").asText()).distinct().count()).isEqualTo(20);
+    }
+
+    @Test
     void a429NeitherDropsNorDuplicatesAnEvent() throws Exception {
         prefect.throttle(1, "1");
         prefect.throttle(3, "1");
