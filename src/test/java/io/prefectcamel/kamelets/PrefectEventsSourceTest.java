@@ -2,6 +2,8 @@ package io.prefectcamel.kamelets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,9 +15,11 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code prefect-events-source} alone: a route from the Kamelet to a mock endpoint, Prefect faked by WireMock. */
 class PrefectEventsSourceTest {
@@ -39,6 +43,10 @@ class PrefectEventsSourceTest {
     }
 
     private MockEndpoint start(String options) throws Exception {
+        return start(options, Map.of());
+    }
+
+    private MockEndpoint start(String options, Map<String, Object> beans) throws Exception {
         harness = new KameletHarness("""
                 - route:
                     id: events
@@ -46,7 +54,7 @@ class PrefectEventsSourceTest {
                       uri: "kamelet:prefect-events-source?apiKey=%s&apiUrl=%s&accountId=%s&startTime=%s&period=200%s"
                       steps:
                         - to: mock:events
-                """.formatted(FakePrefectEvents.API_KEY, prefect.baseUrl(), FakePrefectEvents.ACCOUNT, FIRST, options));
+                """.formatted(FakePrefectEvents.API_KEY, prefect.baseUrl(), FakePrefectEvents.ACCOUNT, FIRST, options), beans);
         MockEndpoint events = harness.context().getEndpoint("mock:events", MockEndpoint.class);
         events.setRetainFirst(-1);
         return events;
@@ -140,6 +148,25 @@ class PrefectEventsSourceTest {
 
         assertThat(idsOf(events)).containsExactlyInAnyOrderElementsOf(ids(completed));
         assertThat(prefect.accountLevelCalls()).isGreaterThan(0);
+    }
+
+    @Test
+    void aPersistentIdempotentRepositoryKeepsARestartFromHandingEventsOnAgain(@TempDir Path dir) throws Exception {
+        List<Map<String, Object>> first = prefect.addEvents(120, FIRST, 2, "prefect.flow-run.Completed");
+        File store = dir.resolve("seen.txt").toFile();
+        MockEndpoint events = start(workspace() + "&pageSize=50&idempotentRepository=seen",
+                Map.of("seen", FileIdempotentRepository.fileIdempotentRepository(store, 1000)));
+        awaitPolls(events, 120);
+        harness.close();
+
+        // restarted: the watermark is back at startTime, the repository remembers
+        List<Map<String, Object>> more = prefect.addEvents(30, FIRST.plusSeconds(600), 3, "prefect.flow-run.Completed");
+        events = start(workspace() + "&pageSize=50&idempotentRepository=seen",
+                Map.of("seen", FileIdempotentRepository.fileIdempotentRepository(store, 1000)));
+        awaitPolls(events, 30);
+
+        assertThat(idsOf(events)).containsExactlyInAnyOrderElementsOf(ids(more));
+        assertThat(ids(first)).doesNotContainAnyElementsOf(idsOf(events));
     }
 
     /** Waits until {@code expected} events arrived and two more polls came and went without adding any. */
