@@ -205,10 +205,10 @@ class EventsOperationsTest {
     void deleteWorkspaceTagSendsTheTag() {
         prefectAnswers(noContent());
 
-        HttpResponse<String> answer = client.delete(FACADE_WORKSPACE + "/tags?tag=env%3Aold", CALLER_HEADERS);
+        HttpResponse<String> answer = client.delete(FACADE_WORKSPACE + "/tags?tag=caf%C3%A9+100%25", CALLER_HEADERS);
 
         assertNoContentAnswer(answer);
-        assertUpstream(prefect.onlyRequest(), "DELETE", PREFECT_WORKSPACE + "/tags", List.of("tag=env%3Aold"), null);
+        assertUpstream(prefect.onlyRequest(), "DELETE", PREFECT_WORKSPACE + "/tags", List.of("tag=caf%C3%A9%20100%25"), null);
     }
 
     static String[] concat(String[] headers, String... more) {

@@ -62,6 +62,9 @@ final class Fixtures {
         } else {
             assertThat(request.getBodyAsString()).as("body").isEqualTo(body);
             assertThat(request.getHeader("Content-Type")).as("Content-Type").startsWith("application/json");
+            assertThat(request.getHeader("Content-Length")).as("Content-Length (Prefect answers 411 without one)")
+                    .isEqualTo(Integer.toString(request.getBody().length));
+            assertThat(request.containsHeader("Transfer-Encoding")).as("chunked upload").isFalse();
         }
         assertOnlyServiceCredentials(request);
     }

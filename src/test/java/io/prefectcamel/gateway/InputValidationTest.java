@@ -90,6 +90,7 @@ class InputValidationTest {
     void invalidJson() {
         assertProblem(client.post(FACADE_ACCOUNT + "/events/filter", "{\"limit\": 5"), 400, "body");
         assertProblem(client.post(FACADE_WORKSPACE + "/events", "[{\"id\": }]"), 400, "body");
+        assertProblem(client.post(FACADE_WORKSPACE + "/events/filter", "{\"limit\":1} {\"limit\":2}"), 400, "body");
     }
 
     @Test
