@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * How the Prefect call rides out trouble: 429 is retried after Retry-After (seconds or a date) for every
  * operation; 5xx and connection failures only for reads; what cannot be retried becomes a problem answer.
- * Settings: 3 attempts, 10 ms backoff, waits up to 3 s, a 400 ms response timeout.
+ * Settings: 3 attempts, 10 ms backoff, single waits up to 3 s, 2.5 s for all waits and attempts of one request,
+ * a 400 ms response timeout.
  */
 class RetriesTest {
 
@@ -36,7 +37,8 @@ class RetriesTest {
 
     @RegisterExtension
     static final FacadeUnderTest facade = FacadeUnderTest.withTestDefaults()
-            .property("prefect.response-timeout-ms", Integer.toString(RESPONSE_TIMEOUT_MS));
+            .property("prefect.response-timeout-ms", Integer.toString(RESPONSE_TIMEOUT_MS))
+            .property("prefect.retry.budget-ms", "2500");
 
     private static final String RATE_LIMITED = "{\"detail\":\"Rate limit exceeded\"}";
 
@@ -110,6 +112,17 @@ class RetriesTest {
         assertThat(answer.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
         assertThat(answer.body()).isEqualTo(RATE_LIMITED);
         assertThat(prefect.requestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void whenTheTimeBudgetRunsOutTheCallerGets429WithRetryAfter() {
+        prefect.stubFor(any(anyUrl()).willReturn(rateLimited("2")));
+
+        HttpResponse<String> answer = readEvents();
+
+        assertThat(answer.statusCode()).isEqualTo(429);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("2");
+        assertThat(prefect.requestCount()).as("a second wait of 2 s would pass the 2.5 s budget").isEqualTo(2);
     }
 
     @Test
