@@ -102,6 +102,31 @@ class NextPageLinksTest {
     }
 
     @Test
+    void anAnswerThatIsNotAnEventPagePassesThroughUnchanged() {
+        prefect.stubFor(post(PREFECT_ACCOUNT + "/events/filter").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html").withBody("<html>maintenance</html>")));
+
+        HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/events/filter", "{}");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("text/html");
+        assertThat(answer.body()).isEqualTo("<html>maintenance</html>");
+    }
+
+    @Test
+    void aNextPageWithoutAPageTokenPassesThroughUnchanged() {
+        String page = "{\"events\":[],\"total\":60,\"next_page\":\"https://api.prefect.cloud" + PREFECT_ACCOUNT
+                + "/events/filter/next?cursor=abc\"}";
+        prefect.stubFor(post(PREFECT_ACCOUNT + "/events/filter").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(page)));
+
+        HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/events/filter", "{}");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(page);
+    }
+
+    @Test
     void aLastPageKeepsItsNullNextPage() {
         prefect.stubFor(post(PREFECT_WORKSPACE + "/events/filter").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(EMPTY_PAGE)));
