@@ -16,7 +16,10 @@ import static io.prefectcamel.gateway.Fixtures.PREFECT_WORKSPACE;
 import static io.prefectcamel.gateway.Fixtures.assertUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -74,6 +77,18 @@ class EventsOperationsTest {
 
         assertNoContentAnswer(answer);
         assertUpstream(prefect.onlyRequest(), "POST", PREFECT_ACCOUNT + "/events", List.of(), EVENTS);
+    }
+
+    @Test
+    void aChunkedUploadReachesPrefectWithAContentLength() {
+        prefectAnswers(noContent());
+        byte[] events = EVENTS.getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> answer = client.sendBytes("POST", FACADE_WORKSPACE + "/events",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(events)), "Content-Type", "application/json");
+
+        assertNoContentAnswer(answer);
+        assertUpstream(prefect.onlyRequest(), "POST", PREFECT_WORKSPACE + "/events", List.of(), EVENTS);
     }
 
     @Test
