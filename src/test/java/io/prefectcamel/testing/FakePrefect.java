@@ -58,10 +58,10 @@ public final class FakePrefect implements AutoCloseable {
     /** The requests received so far, oldest first. */
     public List<LoggedRequest> requests() {
         List<LoggedRequest> requests = new ArrayList<>();
-        for (ServeEvent event : server.getAllServeEvents()) {
-            requests.add(event.getRequest());
+        for (ServeEvent event : server.getAllServeEvents()) { // newest first
+            requests.add(0, event.getRequest());
         }
-        requests.sort((a, b) -> a.getLoggedDate().compareTo(b.getLoggedDate()));
+        requests.sort((a, b) -> a.getLoggedDate().compareTo(b.getLoggedDate())); // stable: same-millisecond ties keep their order
         return requests;
     }
 
