@@ -26,7 +26,8 @@ class OpenApiDocumentTest {
     private static final String CLASSPATH_DOCUMENT = "openapi/prefect-camel-openapi.yaml";
     private static final List<String> OPERATIONS = List.of("createAccountEvents", "countAccountEvents",
             "readAccountEvents", "readAccountEventsPage", "createWorkspaceEvents", "countWorkspaceEvents",
-            "readWorkspaceEvents", "readWorkspaceEventsPage", "getFlowRunEvents", "listTags", "deleteWorkspaceTag");
+            "readWorkspaceEvents", "readWorkspaceEventsPage", "getFlowRunEvents", "listTags", "deleteWorkspaceTag",
+            "exportAccountEvents", "exportWorkspaceEvents");
 
     private static String classpathDocument() throws Exception {
         try (InputStream in = OpenApiDocumentTest.class.getClassLoader().getResourceAsStream(CLASSPATH_DOCUMENT)) {
@@ -55,7 +56,7 @@ class OpenApiDocumentTest {
         JsonNode original = new ObjectMapper(new YAMLFactory()).readTree(classpathDocument());
         assertThat(served).isEqualTo(original);
         assertThat(served.path("openapi").asText()).startsWith("3.");
-        assertThat(served.path("paths").size()).as("paths (the tags path has GET and DELETE)").isEqualTo(10);
+        assertThat(served.path("paths").size()).as("paths (the tags path has GET and DELETE)").isEqualTo(12);
         assertThat(operationIds(served)).containsExactlyInAnyOrderElementsOf(OPERATIONS);
         assertThat(served.path("paths").fieldNames()).toIterable().allSatisfy(path -> assertThat(path).startsWith("/v1/api/"));
     }

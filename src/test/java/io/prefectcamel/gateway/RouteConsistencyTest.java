@@ -88,10 +88,21 @@ class RouteConsistencyTest {
     }
 
     @Test
-    void everyFacadeOperationHasOneRoute() {
-        assertThat(routes).extracting(RouteOperation::operationId)
-                .doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(facadeOperations().keySet());
+    void everyFacadeOperationHasOneRoute() throws IOException {
+        List<String> exports = new ArrayList<>();
+        for (JsonNode entry : YAML.readTree(Paths.get("routes/export.camel.yaml").toFile())) {
+            JsonNode route = entry.path("templatedRoute");
+            if (!route.isMissingNode()) {
+                exports.add(route.path("routeId").asText());
+            }
+        }
+        List<String> all = new ArrayList<>(exports);
+        routes.forEach(r -> all.add(r.operationId()));
+        assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(facadeOperations().keySet());
+        assertThat(exports).as("the NDJSON exports follow Prefect's filter pages")
+                .containsExactlyInAnyOrder("exportAccountEvents", "exportWorkspaceEvents")
+                .allSatisfy(id -> assertThat(facadeOperations().get(id).path("x-prefect-operation").path("follows").asText())
+                        .endsWith("/events/filter/next"));
         assertThat(routes).allSatisfy(r -> assertThat(r.routeId()).isEqualTo(r.operationId()));
     }
 

@@ -35,7 +35,7 @@ import org.apache.camel.main.MainListenerSupport;
  */
 public final class ServiceUnderTest implements AutoCloseable {
 
-    public static final String ROUTES = "classpath:routes/*.camel.yaml";
+    public static final String ROUTES = Application.ROUTES;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Map<String, String> properties;
@@ -47,8 +47,7 @@ public final class ServiceUnderTest implements AutoCloseable {
     private ServiceUnderTest(Map<String, String> properties, int port) {
         this.properties = Map.copyOf(properties);
         this.port = port;
-        this.main = new Main(Application.class);
-        main.configure().withRoutesIncludePattern(ROUTES);
+        this.main = Application.newMain();
         Properties overrides = new Properties();
         overrides.putAll(properties);
         main.setOverrideProperties(overrides);
@@ -161,6 +160,8 @@ public final class ServiceUnderTest implements AutoCloseable {
             properties.put("camel.server.host", "127.0.0.1");
             properties.put("camel.main.shutdown-timeout", "5");
             properties.put("camel.main.name", "prefect-camel-test");
+            // the MCP server on a free port of its own, never the default 9090 a running service may hold
+            properties.put("mcp.port", "0");
         }
 
         /** Points the service at a fake Prefect with the given key. */
