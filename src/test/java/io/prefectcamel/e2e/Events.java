@@ -115,6 +115,11 @@ public final class Events {
             return resource.get(name);
         }
 
+        /** The values of the resource's labels. */
+        public java.util.Collection<String> resourceLabels() {
+            return resource.values();
+        }
+
         public List<Map<String, String>> related() {
             return related;
         }
