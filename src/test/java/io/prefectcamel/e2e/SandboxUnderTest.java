@@ -1,5 +1,12 @@
 package io.prefectcamel.e2e;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -29,6 +36,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Tests of a class share the sandbox: each one works in its own fresh account and workspace ({@link Scope#fresh()}).
  */
 public final class SandboxUnderTest implements BeforeAllCallback, AfterAllCallback {
+
+    private static final HttpClient DIRECT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final Map<String, String> properties = new LinkedHashMap<>(FacadeUnderTest.TEST_DEFAULTS);
     private UnaryOperator<PrefectSandbox.Builder> sandboxSettings = b -> b;
@@ -98,6 +107,32 @@ public final class SandboxUnderTest implements BeforeAllCallback, AfterAllCallba
     /** The facade's base URL, e.g. {@code http://127.0.0.1:41234}. */
     public String baseUrl() {
         return service.baseUrl();
+    }
+
+    /**
+     * Calls the sandbox itself, not through the facade, with the key the sandbox wants ({@code bearer} null) or
+     * another Authorization header value: what Prefect would answer the same request.
+     */
+    public HttpResponse<String> direct(String method, String path, String body, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer == null) {
+            request.header("Authorization", "Bearer " + TestKey.VALUE);
+        } else if (!bearer.isEmpty()) {
+            request.header("Authorization", bearer);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return DIRECT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Reads and counts through the facade. */
