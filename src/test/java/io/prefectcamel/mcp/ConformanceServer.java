@@ -14,7 +14,7 @@ public final class ConformanceServer {
 
     public static void main(String[] args) throws Exception {
         Main main = new Main();
-        main.configure().addRoutesBuilder(new StandInRoutes());
+        main.configure().addRoutesBuilder(new StandInRoutes().routes());
         main.configure().addRoutesBuilder(new McpRoutes());
         main.bind("conformanceFixtures", new ConformanceFixtures());
         main.addOverrideProperty("mcp.test-fixtures", "true");
