@@ -26,8 +26,7 @@ public final class ConformanceServer {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = new Main(Application.class);
-        main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml");
+        Main main = Application.newMain();
 
         Map<String, String> env = Map.of("PREFECT_SANDBOX", "true", "PREFECT_API_KEY", SANDBOX_KEY);
         SandboxSwitch sandbox = new SandboxSwitch(env::get);
