@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -99,7 +100,7 @@ class FlowRunsAndTagsE2ETest {
     @Test
     void ascendingOrder() {
         List<String> expected = new ArrayList<>(newestFirst(both()));
-        java.util.Collections.reverse(expected);
+        Collections.reverse(expected);
         assertThat(ids(flowRunEvents("?order=ASC"))).containsExactlyElementsOf(expected);
     }
 
@@ -110,7 +111,7 @@ class FlowRunsAndTagsE2ETest {
         assertThat(ids(flowRunEvents("?limit=4&offset=8"))).containsExactlyElementsOf(all.subList(8, 10));
         assertThat(ids(flowRunEvents("?limit=2&offset=10"))).isEmpty();
         List<String> own = new ArrayList<>(newestFirst(OWN));
-        java.util.Collections.reverse(own);
+        Collections.reverse(own);
         assertThat(ids(flowRunEvents("?with_task_runs=false&order=ASC&limit=2&offset=1"))).containsExactlyElementsOf(own.subList(1, 3));
     }
 
@@ -156,7 +157,7 @@ class FlowRunsAndTagsE2ETest {
                         .related("tag", "prefect.tag.prod-eu"),
                 event("acme.job.ran", "acme.job.5").at(now.minus(2, ChronoUnit.HOURS)).related("tag", "prefect.tag.nightly"),
                 event("acme.job.ran", "acme.job.6").at(now.minus(1, ChronoUnit.HOURS)).related("tag", "prefect.tag.env:prod"),
-                // not tags: another role, and a tag resource without a name
+                // not a tag: a tag resource in another role
                 event("acme.job.ran", "acme.job.7").at(now.minus(1, ChronoUnit.HOURS)).related("label", "prefect.tag.not-a-tag"));
         reader.create(scope, events);
         return scope;
@@ -181,7 +182,7 @@ class FlowRunsAndTagsE2ETest {
 
         assertThat(names(tags(scope, "?sort=NAME_ASC"))).containsExactlyElementsOf(byName);
         List<String> reversed = new ArrayList<>(byName);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         assertThat(names(tags(scope, "?sort=NAME_DESC"))).containsExactlyElementsOf(reversed);
         assertThat(names(tags(scope, "?sort=LAST_SEEN_ASC"))).containsExactly("etl", "env:staging", "prod-eu", "team:data",
                 "nightly", "env:prod");

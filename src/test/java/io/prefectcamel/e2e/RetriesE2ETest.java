@@ -90,7 +90,6 @@ class RetriesE2ETest {
         Reader.Pages pages = e2e.reader().readAll(scope, null, 200);
         assertThat(pages.total()).isEqualTo(300);
         assertThat(pages.ids()).doesNotHaveDuplicates().containsExactlyElementsOf(ids);
-        System.out.println("creates: " + outcomes.ok + " stored, " + outcomes.rateLimited + " answered 429 to the caller");
     }
 
     @Test
