@@ -109,5 +109,5 @@ for s in "${SCENARIOS[@]}"; do
   done
   printf '%-32s %s%s\n' "$s" "$verdict" "$note" | tee -a "$SUMMARY"
 done
-echo "$passed passed, $failed failed, $informational without a verdict" | tee -a "$SUMMARY"
+echo "conformance scenarios: $passed pass, $failed fail (see the expected-failures file), $informational without a verdict" | tee -a "$SUMMARY"
 exit $status
