@@ -315,6 +315,11 @@ public class Gateway {
         }
     }
 
+    /** The request is answered: its id leaves the worker thread's log context. */
+    public void answered() {
+        MDC.remove("requestId");
+    }
+
     /** A refused request becomes a 400/413 problem that names the parameter. */
     public void rejected(Exchange exchange) {
         ensureRequestId(exchange);
