@@ -1,16 +1,29 @@
 package io.prefectcamel;
 
+import io.prefectcamel.mcp.McpRoutes;
 import org.apache.camel.main.Main;
 
 /** Runs prefect-camel: the REST facade, the MCP server and the routes in routes/. */
 public final class Application {
 
+    public static final String ROUTES = "classpath:routes/*.camel.yaml";
+
     private Application() {
     }
 
+    /**
+     * The service's Camel Main: the YAML routes and the MCP server, named explicitly (no package scan, so
+     * nothing else on the classpath is picked up as a route).
+     */
+    public static Main newMain() {
+        Main main = new Main();
+        main.configure().withRoutesIncludePattern(ROUTES);
+        main.configure().addRoutesBuilder(new McpRoutes());
+        return main;
+    }
+
     public static void main(String[] args) throws Exception {
-        Main main = new Main(Application.class);
-        main.configure().withRoutesIncludePattern("classpath:routes/*.camel.yaml");
+        Main main = newMain();
         new SandboxSwitch(SandboxSwitch::setting).apply(main);
         main.run(args);
     }

@@ -99,7 +99,7 @@ public class Gateway {
         String path = exchange.getProperty(PATH_TEMPLATE, op.upstreamPath(), String.class);
         StringBuilder query = new StringBuilder();
         for (FacadeSpec.Parameter p : op.parameters()) {
-            String value = in.getHeader(p.name(), String.class);
+            String value = single(p, in.getHeader(p.name()));
             if (value == null || (value.isEmpty() && !"query".equals(p.in()))) {
                 if (p.required()) {
                     throw new InvalidRequestException(400, p.name(), "'" + p.name() + "' is required (a " + p.in()
@@ -141,6 +141,17 @@ public class Gateway {
         exchange.setProperty(ATTEMPT, 0);
         exchange.setProperty(STARTED, System.nanoTime());
         LOG.debug("{} {} -> {} {}", op.method(), op.id(), op.upstreamMethod(), path);
+    }
+
+    /** A parameter given more than once arrives as a list: refuse it rather than send Prefect the list's text. */
+    private static String single(FacadeSpec.Parameter p, Object value) {
+        if (value instanceof java.util.Collection<?> values) {
+            if (values.size() > 1) {
+                throw new InvalidRequestException(400, p.name(), "'" + p.name() + "' must be given once.");
+            }
+            value = values.isEmpty() ? null : values.iterator().next();
+        }
+        return value == null ? null : value.toString();
     }
 
     private String facadeBase(Message in) {
@@ -302,6 +313,11 @@ public class Gateway {
             throw new UpstreamStatusException(status, msg.getBody(String.class), msg.getHeader(Exchange.CONTENT_TYPE, String.class),
                     msg.getHeader("Retry-After", String.class));
         }
+    }
+
+    /** The request is answered: its id leaves the worker thread's log context. */
+    public void answered() {
+        MDC.remove("requestId");
     }
 
     /** A refused request becomes a 400/413 problem that names the parameter. */

@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,12 +29,19 @@ public final class NextPageLinks {
         if (body == null || body.isEmpty()) {
             return;
         }
-        JsonNode page = JSON.readTree(body);
-        JsonNode next = page.get("next_page");
-        if (!(page instanceof ObjectNode obj) || next == null || !next.isTextual()) {
-            return;
+        JsonNode page;
+        String token;
+        try {
+            page = JSON.readTree(body);
+            JsonNode next = page.get("next_page");
+            if (!(page instanceof ObjectNode) || next == null || !next.isTextual()) {
+                return;
+            }
+            token = pageToken(next.asText());
+        } catch (JsonProcessingException | IllegalArgumentException | IllegalStateException notAnEventPage) {
+            return; // not a page this facade can link to: Prefect's answer goes back unchanged
         }
-        String token = pageToken(next.asText());
+        ObjectNode obj = (ObjectNode) page;
         String upstreamPath = exchange.getProperty(Gateway.PATH, String.class);
         String scope = upstreamPath.substring(0, upstreamPath.indexOf("/events/filter"));
         String base = exchange.getProperty(Gateway.FACADE_BASE, "", String.class);

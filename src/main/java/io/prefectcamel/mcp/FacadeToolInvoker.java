@@ -225,8 +225,15 @@ final class FacadeToolInvoker {
             case 400 -> "The arguments were rejected: " + detail + " Fix them and call " + def.name() + " again.";
             case 401 -> "Prefect refused the service's credentials (401). The service's Prefect API key is missing,"
                     + " wrong or expired: this needs the operator, retrying will not help.";
-            case 403 -> "Prefect denied access (403): the service's API key may not access this account/workspace."
-                    + " Check account_id/workspace_id; otherwise the operator must grant access. " + detail;
+            case 403 -> takes(def, "page_token")
+                    // Prefect answers a page token it did not give out (altered, truncated, or from another
+                    // account/workspace) with 403: the key is fine, the token is not
+                    ? "Prefect refused the page_token (403): it is not a next_page_token Prefect gave out for this"
+                            + " account_id" + (takes(def, "workspace_id") ? "/workspace_id" : "") + ". Pass"
+                            + " next_page_token exactly as received, with the same ids, or start again from the first"
+                            + " page with the read tool that gave you the token. " + detail
+                    : "Prefect denied access (403): the service's API key may not access this account/workspace."
+                            + " Check account_id/workspace_id; otherwise the operator must grant access. " + detail;
             case 404 -> "Prefect found nothing there (404). Check that account_id, workspace_id"
                     + (def.bindings().stream().anyMatch(b -> b.argument().equals("flow_run_id")) ? ", flow_run_id" : "")
                     + " are existing ids (UUIDs). " + detail;
@@ -289,6 +296,10 @@ final class FacadeToolInvoker {
             }
         }
         return String.join(".", parts);
+    }
+
+    private static boolean takes(ToolDefinition def, String argument) {
+        return def.bindings().stream().anyMatch(b -> b.argument().equals(argument));
     }
 
     private static String argumentFor(ToolDefinition def, String wireOrArg) {

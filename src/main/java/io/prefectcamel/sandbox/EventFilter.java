@@ -155,41 +155,10 @@ final class EventFilter {
             }
         }
 
-        JsonNode related = source.get("related");
-        if (related != null && !related.isNull()) {
-            List<Object> rLoc = Problems.child(loc, "related");
-            if (related.isArray()) {
-                for (int i = 0; i < related.size(); i++) {
-                    RelatedCriteria c = RelatedCriteria.parse(related.get(i), Problems.child(rLoc, "list[EventRelatedFilter]", i), problems);
-                    if (c != null) {
-                        f.related.add(c);
-                    }
-                }
-            } else {
-                RelatedCriteria c = RelatedCriteria.parse(related, rLoc, problems);
-                if (c != null) {
-                    f.related.add(c);
-                }
-            }
-        }
-
-        JsonNode any = source.get("any_resource");
-        if (any != null && !any.isNull()) {
-            List<Object> aLoc = Problems.child(loc, "any_resource");
-            if (any.isArray()) {
-                for (int i = 0; i < any.size(); i++) {
-                    AnyResourceCriteria c = AnyResourceCriteria.parse(any.get(i), Problems.child(aLoc, "list[EventAnyResourceFilter]", i), problems);
-                    if (c != null) {
-                        f.anyResource.add(c);
-                    }
-                }
-            } else {
-                AnyResourceCriteria c = AnyResourceCriteria.parse(any, aLoc, problems);
-                if (c != null) {
-                    f.anyResource.add(c);
-                }
-            }
-        }
+        oneOrMany(source.get("related"), Problems.child(loc, "related"), "list[EventRelatedFilter]", problems,
+                RelatedCriteria::parse, f.related);
+        oneOrMany(source.get("any_resource"), Problems.child(loc, "any_resource"), "list[EventAnyResourceFilter]",
+                problems, AnyResourceCriteria::parse, f.anyResource);
 
         JsonNode id = source.get("id");
         if (id != null) {
@@ -363,6 +332,32 @@ final class EventFilter {
     // ---- sub-filters ----
 
     /** One {@code EventRelatedFilter}: some related resource must satisfy all of its criteria. */
+    /** A criteria parser as Prefect's union of one filter or a list of them. */
+    private interface CriteriaParser<T> {
+        T parse(JsonNode node, List<Object> loc, Problems problems);
+    }
+
+    /** Parses a field that holds one filter object or a list of them (null or missing: none). */
+    private static <T> void oneOrMany(JsonNode node, List<Object> loc, String listLabel, Problems problems,
+                                      CriteriaParser<T> parser, List<T> into) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                T c = parser.parse(node.get(i), Problems.child(loc, listLabel, i), problems);
+                if (c != null) {
+                    into.add(c);
+                }
+            }
+        } else {
+            T c = parser.parse(node, loc, problems);
+            if (c != null) {
+                into.add(c);
+            }
+        }
+    }
+
     static final class RelatedCriteria {
         List<String> ids;
         List<String> roles;

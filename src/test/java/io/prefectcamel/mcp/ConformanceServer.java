@@ -1,27 +1,54 @@
 package io.prefectcamel.mcp;
 
+import java.util.Map;
+
+import io.prefectcamel.Application;
+import io.prefectcamel.SandboxSwitch;
+import io.prefectcamel.testing.FreePort;
 import org.apache.camel.main.Main;
 
 /**
- * A minimal Camel Main for the MCP conformance suite (conformance/run.sh): the stand-in operation routes,
- * the MCP server and the conformance fixture tools, with {@code mcp.test-fixtures=true}. Test classpath only.
- * Port: system property {@code mcp.port} (default 9190); the service's application.properties is read as usual.
+ * The real service for the MCP conformance suite (conformance/run.sh): configured like {@link Application}
+ * (application.properties, every {@code classpath:routes/*.camel.yaml}, the MCP server found by the package scan)
+ * on the embedded Prefect sandbox with its demo data, plus the suite's fixture tools ({@link ConformanceFixtures},
+ * {@code mcp.test-fixtures=true}). Test classpath only.
+ *
+ * <p>System properties: {@code mcp.port} (default 9190), {@code mcp.host} (default 127.0.0.1) and
+ * {@code camel.server.port} for the REST facade (default: a free port). Whatever PREFECT_* variables the
+ * environment holds, the sandbox is used, with a key of its own: a real Prefect is never called.
  */
 public final class ConformanceServer {
+
+    /** The key the sandbox demands and the service sends; fake. */
+    static final String SANDBOX_KEY = "pnu_conformance_sandbox_key_0000000000";
 
     private ConformanceServer() {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = new Main();
-        main.configure().addRoutesBuilder(new StandInRoutes());
-        main.configure().addRoutesBuilder(new McpRoutes());
+        Main main = Application.newMain();
+
+        Map<String, String> env = Map.of("PREFECT_SANDBOX", "true", "PREFECT_API_KEY", SANDBOX_KEY);
+        SandboxSwitch sandbox = new SandboxSwitch(env::get);
+        sandbox.apply(main);
+        main.addOverrideProperty("prefect.api-url", sandbox.sandbox().baseUrl());
+        main.addOverrideProperty("prefect.api-key", SANDBOX_KEY);
+
+        String restPort = System.getProperty("camel.server.port", Integer.toString(FreePort.next()));
+        main.addOverrideProperty("camel.server.host", "127.0.0.1");
+        main.addOverrideProperty("camel.server.port", restPort);
+        // Camel 4.17 does not start with a non-default server port and a different management port
+        main.addOverrideProperty("camel.management.port", restPort);
+
         main.bind("conformanceFixtures", new ConformanceFixtures());
         main.addOverrideProperty("mcp.test-fixtures", "true");
         main.addOverrideProperty("mcp.enabled", "true");
+        main.addOverrideProperty("mcp.read-only", "false");
         main.addOverrideProperty("mcp.host", System.getProperty("mcp.host", "127.0.0.1"));
         main.addOverrideProperty("mcp.port", System.getProperty("mcp.port", "9190"));
         main.addOverrideProperty("camel.main.name", "prefect-camel-conformance");
+        System.out.println("REST facade on http://127.0.0.1:" + restPort + ", Prefect sandbox at "
+                + sandbox.sandbox().baseUrl());
         main.run(args);
     }
 }

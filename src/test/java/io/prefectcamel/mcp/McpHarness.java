@@ -24,7 +24,7 @@ class McpHarness implements AutoCloseable {
         props.put("mcp.host", "127.0.0.1");
         props.putAll(properties);
         context.getPropertiesComponent().setInitialProperties(props);
-        context.addRoutes(standIns);
+        context.addRoutes(standIns.routes());
         context.addRoutes(new McpRoutes());
         beforeStart();
         context.start();

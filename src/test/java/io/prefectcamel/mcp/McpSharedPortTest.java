@@ -38,13 +38,10 @@ class McpSharedPortTest {
             conf.setBindHost("127.0.0.1");
             conf.setBindPort(port);
             context.addService(new VertxPlatformHttpServer(conf));
-            context.addRoutes(new StandInRoutes());
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("platform-http:/v1/ping").routeId("ping").setBody(constant("pong"));
-                }
-            });
+            context.addRoutes(new StandInRoutes().routes());
+            // not an anonymous RouteBuilder: Camel Main's package scan would find such a class in the real service
+            context.addRoutes(RouteBuilder.loadRoutesBuilder(
+                    rb -> rb.from("platform-http:/v1/ping").routeId("ping").setBody(rb.constant("pong"))));
             context.addRoutes(new McpRoutes());
             context.start();
 

@@ -329,6 +329,21 @@ class McpToolsTest {
     }
 
     @Test
+    void a403OnAPageToolBlamesThePageTokenNotTheKey() {
+        harness.standIns.overrides.put("readAccountEventsPage", ex -> StandInRoutes.Reply.json(403,
+                "{\"detail\":\"Forbidden\"}"));
+        McpSchema.CallToolResult page = call("read-account-events-page", Map.of("account_id", ACCOUNT,
+                "page_token", "abc"));
+        assertThat(page.isError()).isTrue();
+        assertThat(text(page)).contains("403").contains("page_token").contains("account_id.")
+                .doesNotContain("workspace_id").doesNotContain("API key");
+
+        harness.standIns.overrides.put("listTags", ex -> StandInRoutes.Reply.json(403, "{\"detail\":\"Forbidden\"}"));
+        McpSchema.CallToolResult tags = call("list-tags", Map.of("account_id", ACCOUNT, "workspace_id", WORKSPACE));
+        assertThat(text(tags)).contains("403").contains("API key");
+    }
+
+    @Test
     void unknownToolIsInvalidParams() {
         assertThatThrownBy(() -> call("no-such-tool", Map.of()))
                 .isInstanceOf(McpError.class)

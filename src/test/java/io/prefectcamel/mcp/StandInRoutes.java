@@ -7,13 +7,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Stand-ins for the facade's operation routes ({@code direct:<operationId>}): they record what they received
  * and answer like the real routes (status in CamelHttpResponseCode, Content-Type, body as a String).
+ * Add them with {@code context.addRoutes(standIns.routes())}.
+ *
+ * <p>Not a {@link RouteBuilder} itself: the real service (Camel Main scanning {@code io.prefectcamel}) would find it
+ * on the test classpath and start these routes beside the real ones.
  */
-public class StandInRoutes extends RouteBuilder {
+public class StandInRoutes {
 
     public static final List<String> OPERATIONS = List.of("createAccountEvents", "countAccountEvents",
             "readAccountEvents", "readAccountEventsPage", "createWorkspaceEvents", "countWorkspaceEvents",
@@ -82,10 +87,14 @@ public class StandInRoutes extends RouteBuilder {
         };
     }
 
-    @Override
-    public void configure() {
+    /** The stand-in routes, to add to a context. */
+    public RoutesBuilder routes() {
+        return RouteBuilder.loadRoutesBuilder(this::configure);
+    }
+
+    private void configure(RouteBuilder builder) {
         for (String op : OPERATIONS) {
-            from("direct:" + op).routeId("stand-in-" + op).process(ex -> {
+            builder.from("direct:" + op).routeId("stand-in-" + op).process(ex -> {
                 received.put(op, new Received(new TreeMap<>(ex.getIn().getHeaders()), ex.getIn().getBody(String.class)));
                 Function<Exchange, Reply> override = overrides.get(op);
                 Reply reply = override != null ? override.apply(ex) : defaultReply(op, ex);

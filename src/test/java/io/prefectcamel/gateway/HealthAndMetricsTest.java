@@ -1,0 +1,43 @@
+package io.prefectcamel.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static io.prefectcamel.gateway.Fixtures.FACADE_WORKSPACE;
+import static io.prefectcamel.gateway.Fixtures.readJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+
+import io.prefectcamel.testing.FacadeUnderTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Health and Prometheus metrics (on the REST port in tests; see ServiceUnderTest). */
+class HealthAndMetricsTest {
+
+    @RegisterExtension
+    static final FacadeUnderTest facade = FacadeUnderTest.withTestDefaults();
+
+    @Test
+    void healthIsUp() {
+        HttpResponse<String> answer = facade.client().get("/observe/health");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(readJson(answer.body()).path("status").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void metricsCountTheRoutesExchanges() {
+        facade.prefect().stubFor(any(anyUrl()).willReturn(okJson("{\"results\":[],\"count\":0,\"limit\":10,\"pages\":0,\"page\":1}")));
+        assertThat(facade.client().get(FACADE_WORKSPACE + "/tags").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> answer = facade.client().get("/observe/metrics");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(answer.body().lines().filter(l -> !l.startsWith("#")))
+                .anySatisfy(l -> assertThat(l).startsWith("camel_exchanges_total").contains("routeId=\"listTags\""))
+                .anySatisfy(l -> assertThat(l).contains("routeId=\"prefect-call\""));
+    }
+}
