@@ -72,8 +72,10 @@ record PageToken(String account, String workspace, ObjectNode filter, int limit,
                     throw forbidden();
                 }
                 String payload = token.substring(0, dot);
-                byte[] signature = DECODER.decode(token.substring(dot + 1));
-                if (!MessageDigest.isEqual(signature, mac(payload))) {
+                // compared as text: base64's unused low bits would let two spellings decode to one signature
+                byte[] signature = token.substring(dot + 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                byte[] expected = ENCODER.encode(mac(payload));
+                if (!MessageDigest.isEqual(signature, expected)) {
                     throw forbidden();
                 }
                 JsonNode node = Json.MAPPER.readTree(DECODER.decode(payload));
