@@ -24,7 +24,15 @@ public final class Application {
 
     public static void main(String[] args) throws Exception {
         Main main = newMain();
-        new SandboxSwitch(SandboxSwitch::setting).apply(main);
-        main.run(args);
+        main.addMainListener(new PortCheck());
+        SandboxSwitch sandbox = new SandboxSwitch(SandboxSwitch::setting);
+        sandbox.apply(main);
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            sandbox.afterStop(main);
+            System.err.println("prefect-camel did not start: " + e.getMessage());
+            System.exit(1);
+        }
     }
 }
