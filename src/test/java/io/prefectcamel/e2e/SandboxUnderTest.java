@@ -7,19 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import io.prefectcamel.sandbox.PrefectSandbox;
-import io.prefectcamel.testing.FacadeClient;
 import io.prefectcamel.testing.FacadeUnderTest;
-import io.prefectcamel.testing.KeyLeakCheck;
-import io.prefectcamel.testing.ServiceUnderTest;
+import io.prefectcamel.testing.ServiceOverUpstream;
 import io.prefectcamel.testing.TestKey;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit extension for an end-to-end test class: the embedded Prefect sandbox, which only accepts the test key, and
@@ -35,27 +28,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * Tests of a class share the sandbox: each one works in its own fresh account and workspace ({@link Scope#fresh()}).
  */
-public final class SandboxUnderTest implements BeforeAllCallback, AfterAllCallback {
+public final class SandboxUnderTest extends ServiceOverUpstream<SandboxUnderTest> {
 
     private static final HttpClient DIRECT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private final Map<String, String> properties = new LinkedHashMap<>(FacadeUnderTest.TEST_DEFAULTS);
     private UnaryOperator<PrefectSandbox.Builder> sandboxSettings = b -> b;
     private PrefectSandbox sandbox;
-    private ServiceUnderTest service;
-    private FacadeClient client;
 
     private SandboxUnderTest() {
     }
 
     public static SandboxUnderTest withTestDefaults() {
         return new SandboxUnderTest();
-    }
-
-    /** A setting of the service. */
-    public SandboxUnderTest property(String key, String value) {
-        properties.put(key, value);
-        return this;
     }
 
     /** Further settings of the sandbox (it is always built without seed data and with the test key). */
@@ -65,48 +49,20 @@ public final class SandboxUnderTest implements BeforeAllCallback, AfterAllCallba
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        new KeyLeakCheck().beforeAll(context);
+    protected String startUpstream() {
         sandbox = sandboxSettings.apply(PrefectSandbox.builder().seed(false)).apiKey(TestKey.VALUE).build().start();
-        try {
-            service = ServiceUnderTest.builder().prefect(sandbox.baseUrl(), TestKey.VALUE).properties(properties).start();
-        } catch (RuntimeException e) {
-            sandbox.close();
-            throw e;
-        }
-        client = new FacadeClient(service.baseUrl());
+        return sandbox.baseUrl();
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        try {
-            if (service != null) {
-                service.stop();
-            }
-        } finally {
-            if (sandbox != null) {
-                sandbox.close();
-            }
+    protected void stopUpstream() {
+        if (sandbox != null) {
+            sandbox.close();
         }
-        KeyLeakCheck.assertNoLeakSoFar();
     }
 
     public PrefectSandbox sandbox() {
         return sandbox;
-    }
-
-    public ServiceUnderTest service() {
-        return service;
-    }
-
-    /** A client of the facade; it fails on any answer that holds the key. */
-    public FacadeClient client() {
-        return client;
-    }
-
-    /** The facade's base URL, e.g. {@code http://127.0.0.1:41234}. */
-    public String baseUrl() {
-        return service.baseUrl();
     }
 
     /**
@@ -137,6 +93,6 @@ public final class SandboxUnderTest implements BeforeAllCallback, AfterAllCallba
 
     /** Reads and counts through the facade. */
     public Reader reader() {
-        return new Reader(client, service.baseUrl());
+        return new Reader(client(), baseUrl());
     }
 }

@@ -1,10 +1,7 @@
 package io.prefectcamel.testing;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *         .property("prefect.response-timeout-ms", "300");
  * </pre>
  */
-public final class FacadeUnderTest implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class FacadeUnderTest extends ServiceOverUpstream<FacadeUnderTest> implements BeforeEachCallback {
 
     /**
      * Settings every test class starts from: quick retries, and a circuit breaker that needs so many calls before it
@@ -36,10 +33,7 @@ public final class FacadeUnderTest implements BeforeAllCallback, BeforeEachCallb
             Map.entry("camel.resilience4j.minimum-number-of-calls", "1000"),
             Map.entry("camel.resilience4j.wait-duration-in-open-state", "1"));
 
-    private final Map<String, String> properties = new LinkedHashMap<>(TEST_DEFAULTS);
     private FakePrefect prefect;
-    private ServiceUnderTest service;
-    private FacadeClient client;
 
     private FacadeUnderTest() {
     }
@@ -48,22 +42,17 @@ public final class FacadeUnderTest implements BeforeAllCallback, BeforeEachCallb
         return new FacadeUnderTest();
     }
 
-    public FacadeUnderTest property(String key, String value) {
-        properties.put(key, value);
-        return this;
+    @Override
+    protected String startUpstream() {
+        prefect = FakePrefect.start();
+        return prefect.url();
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        new KeyLeakCheck().beforeAll(context);
-        prefect = FakePrefect.start();
-        try {
-            service = ServiceUnderTest.builder().prefect(prefect.url(), TestKey.VALUE).properties(properties).start();
-        } catch (RuntimeException e) {
+    protected void stopUpstream() {
+        if (prefect != null) {
             prefect.stop();
-            throw e;
         }
-        client = new FacadeClient(service.baseUrl());
     }
 
     @Override
@@ -71,35 +60,8 @@ public final class FacadeUnderTest implements BeforeAllCallback, BeforeEachCallb
         prefect.reset();
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
-        try {
-            if (service != null) {
-                service.stop();
-            }
-        } finally {
-            if (prefect != null) {
-                prefect.stop();
-            }
-        }
-        KeyLeakCheck.assertNoLeakSoFar();
-    }
-
     /** WireMock playing Prefect. */
     public FakePrefect prefect() {
         return prefect;
-    }
-
-    public ServiceUnderTest service() {
-        return service;
-    }
-
-    /** A client of the facade; it fails on any answer that holds the key. */
-    public FacadeClient client() {
-        return client;
-    }
-
-    public String baseUrl() {
-        return service.baseUrl();
     }
 }
