@@ -169,19 +169,8 @@ final class EventFilter {
                 forbidExtra(id, iLoc, problems, "id");
                 JsonNode list = id.get("id");
                 if (list != null && !list.isNull()) {
-                    if (!list.isArray()) {
-                        problems.listType(Problems.child(iLoc, "id"), list);
-                    } else {
-                        Set<String> set = new LinkedHashSet<>();
-                        for (int i = 0; i < list.size(); i++) {
-                            JsonNode v = list.get(i);
-                            String canonical = v.isTextual() ? Uuids.canonical(v.asText()) : null;
-                            if (canonical == null) {
-                                problems.uuidError(Problems.child(iLoc, "id", i), v);
-                            } else {
-                                set.add(canonical);
-                            }
-                        }
+                    Set<String> set = uuidSet(list, Problems.child(iLoc, "id"), problems);
+                    if (set != null) {
                         f.ids = set.isEmpty() ? null : set;
                     }
                 }
@@ -226,19 +215,8 @@ final class EventFilter {
                 }
                 JsonNode workspaces = scope.get("workspace");
                 if (workspaces != null && !workspaces.isNull()) {
-                    if (!workspaces.isArray()) {
-                        problems.listType(Problems.child(sLoc, "workspace"), workspaces);
-                    } else {
-                        Set<String> set = new HashSet<>();
-                        for (int i = 0; i < workspaces.size(); i++) {
-                            JsonNode v = workspaces.get(i);
-                            String w = v.isTextual() ? Uuids.canonical(v.asText()) : null;
-                            if (w == null) {
-                                problems.uuidError(Problems.child(sLoc, "workspace", i), v);
-                            } else {
-                                set.add(w);
-                            }
-                        }
+                    Set<String> set = uuidSet(workspaces, Problems.child(sLoc, "workspace"), problems);
+                    if (set != null) {
                         f.scopeWorkspaces = set;
                     }
                 }
@@ -332,6 +310,25 @@ final class EventFilter {
     // ---- sub-filters ----
 
     /** One {@code EventRelatedFilter}: some related resource must satisfy all of its criteria. */
+    /** A list of UUIDs as a set of canonical ids; null (and a problem) when it is not a list. */
+    private static Set<String> uuidSet(JsonNode list, List<Object> loc, Problems problems) {
+        if (!list.isArray()) {
+            problems.listType(loc, list);
+            return null;
+        }
+        Set<String> set = new LinkedHashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode v = list.get(i);
+            String canonical = v.isTextual() ? Uuids.canonical(v.asText()) : null;
+            if (canonical == null) {
+                problems.uuidError(Problems.child(loc, i), v);
+            } else {
+                set.add(canonical);
+            }
+        }
+        return set;
+    }
+
     /** A criteria parser as Prefect's union of one filter or a list of them. */
     private interface CriteriaParser<T> {
         T parse(JsonNode node, List<Object> loc, Problems problems);
