@@ -35,6 +35,7 @@ final class FacadeToolInvoker {
 
     private static final Logger LOG = LoggerFactory.getLogger(FacadeToolInvoker.class);
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/=-]+");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(#?)([a-z0-9_]+)}");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -175,8 +176,8 @@ final class FacadeToolInvoker {
             return error("Prefect answered " + def.name() + " with an unexpected shape. Retry later.");
         }
         String token = null;
-        if (def.eventPage()) {
-            token = pageToken(structured.path("next_page").asText(null));
+        if (def.pageLink() != null) {
+            token = pageToken(structured.path(def.pageLink()).asText(null));
             structured.put("next_page_token", token);
         }
         String json = structured.toString();
@@ -187,28 +188,28 @@ final class FacadeToolInvoker {
         McpSchema.CallToolResult.Builder result = McpSchema.CallToolResult.builder()
                 .structuredContent(mapper.convertValue(structured, MAP))
                 .addTextContent(json);
-        if (def.eventPage()) {
-            int shown = structured.path("events").size();
+        if (def.pageLink() != null) {
             result.addTextContent(token == null
-                    ? "Last page: " + shown + " event(s) here, " + structured.path("total").asText("?") + " in all."
-                    : shown + " event(s) here of " + structured.path("total").asText("?") + ". For the next page call "
-                            + (def.pageToolName() != null ? def.pageToolName() : def.name())
-                            + " with page_token=" + token + ".");
+                    ? "Last page: there is no next page."
+                    : "More results: for the next page call " + (def.pageToolName() != null ? def.pageToolName()
+                            : def.name()) + " with page_token=" + token + ".");
         }
         return result.build();
     }
 
+    /** The catalog's confirmation for an answer without a body: {arg} is an argument's value, {#arg} a list's size. */
     private String confirmation(ToolDefinition def, ObjectNode args, int status) {
-        JsonNode events = args.get("events");
-        if (events != null && events.isArray()) {
-            return "Recorded " + events.size() + " event(s) (Prefect answered " + status + ").";
+        String text = def.confirmation() == null ? "Done" : def.confirmation();
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            JsonNode v = args.path(m.group(2));
+            String value = m.group(1).isEmpty() ? (v.isValueNode() ? v.asText() : v.toString())
+                    : Integer.toString(v.size());
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
         }
-        JsonNode tag = args.get("tag");
-        if (tag != null) {
-            return "Deleted the tag \"" + tag.asText() + "\" from the workspace's tag index (Prefect answered "
-                    + status + ").";
-        }
-        return "Done (Prefect answered " + status + ").";
+        m.appendTail(out);
+        return out + " (Prefect answered " + status + ").";
     }
 
     private String failureMessage(ToolDefinition def, Answer a) {
@@ -234,8 +235,7 @@ final class FacadeToolInvoker {
                             + " page with the read tool that gave you the token. " + detail
                     : "Prefect denied access (403): the service's API key may not access this account/workspace."
                             + " Check account_id/workspace_id; otherwise the operator must grant access. " + detail;
-            case 404 -> "Prefect found nothing there (404). Check that account_id, workspace_id"
-                    + (def.bindings().stream().anyMatch(b -> b.argument().equals("flow_run_id")) ? ", flow_run_id" : "")
+            case 404 -> "Prefect found nothing there (404). Check that " + String.join(", ", idArguments(def))
                     + " are existing ids (UUIDs). " + detail;
             case 408, 504 -> "Prefect did not answer in time (" + status + "). Retry; for reads, narrow the query"
                     + " (a shorter filter.occurred window or a smaller limit). " + detail;
@@ -298,6 +298,26 @@ final class FacadeToolInvoker {
         return String.join(".", parts);
     }
 
+    /** The tool's arguments that are ids (UUIDs), in the order of its input schema. */
+    private static List<String> idArguments(ToolDefinition def) {
+        List<String> ids = new ArrayList<>();
+        def.inputSchema().path("properties").fields().forEachRemaining(p -> {
+            if ("uuid".equals(p.getValue().path("format").asText())) {
+                ids.add(p.getKey());
+            }
+        });
+        return ids;
+    }
+
+    private static boolean required(ToolDefinition def, String argument) {
+        for (JsonNode r : def.inputSchema().path("required")) {
+            if (r.asText().equals(argument)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean takes(ToolDefinition def, String argument) {
         return def.bindings().stream().anyMatch(b -> b.argument().equals(argument));
     }
@@ -313,15 +333,14 @@ final class FacadeToolInvoker {
     private String invalidArguments(ToolDefinition def, ObjectNode args, String validation) {
         StringBuilder m = new StringBuilder("Invalid arguments for ").append(def.name()).append(": ")
                 .append(clip(validation == null ? "" : validation.strip()));
-        for (String id : List.of("account_id", "workspace_id", "flow_run_id")) {
-            boolean takes = def.bindings().stream().anyMatch(b -> b.argument().equals(id));
-            if (takes && !args.has(id)) {
+        for (String id : idArguments(def)) {
+            if (!args.has(id) && required(def, id)) {
                 m.append(" `").append(id).append("` is required");
-                if (!id.equals("flow_run_id")) {
+                if (id.equals("account_id") || id.equals("workspace_id")) {
                     m.append(" (this service has no default ").append(id.replace("_id", "")).append(" configured)");
                 }
                 m.append('.');
-            } else if (takes && validation != null && validation.contains(id)) {
+            } else if (args.has(id) && validation != null && validation.contains(id)) {
                 m.append(" `").append(id).append("` must be a UUID such as 0b3e1a52-7c4d-4f7e-9a51-2f8d6c1e9b20.");
             }
         }

@@ -20,8 +20,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param outputSchema   the object schema of structuredContent, or null when the operation returns no JSON
  * @param bindings       how each argument travels to the route
  * @param wrapKey        when the operation answers a JSON array: the property that wraps it, else null
- * @param eventPage      true when the answer is an EventPage (next_page_token is added)
- * @param pageToolName   for first-page reads: the tool that reads the following pages
+ * @param pageLink       when the answer links to its next page: the property holding the link (a next_page_token
+ *                       taken from it is added to the result), else null
+ * @param pageToolName   for paged reads: the tool that reads the following pages
+ * @param confirmation   what the agent is told when Prefect answers without a body ({arg}: an argument's value,
+ *                       {#arg}: the size of a list argument), or null
+ * @param secrets        true when the answer holds a secret
  */
 record ToolDefinition(
         String name,
@@ -37,8 +41,10 @@ record ToolDefinition(
         ObjectNode outputSchema,
         List<Binding> bindings,
         String wrapKey,
-        boolean eventPage,
-        String pageToolName) {
+        String pageLink,
+        String pageToolName,
+        String confirmation,
+        boolean secrets) {
 
     /** Where an argument goes: a header named as the OpenAPI parameter, a body field, or the whole body. */
     enum Target { HEADER, BODY_FIELD, BODY }
@@ -54,6 +60,7 @@ record ToolDefinition(
 
     ToolDefinition withName(String newName, String newTitle, String newDescription) {
         return new ToolDefinition(newName, newTitle, newDescription, operationId, toolset, readOnly, destructive,
-                idempotent, openWorld, inputSchema, outputSchema, bindings, wrapKey, eventPage, pageToolName);
+                idempotent, openWorld, inputSchema, outputSchema, bindings, wrapKey, pageLink, pageToolName, confirmation,
+                secrets);
     }
 }

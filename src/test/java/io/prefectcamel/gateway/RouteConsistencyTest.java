@@ -17,18 +17,24 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.prefectcamel.testing.KeyLeakCheck;
+import io.prefectcamel.testing.OperationCatalog;
+import io.prefectcamel.testing.OperationCatalog.Entry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The three descriptions of each operation agree: the templated route in routes/events.camel.yaml, the facade's
- * OpenAPI document ({@code x-prefect-operation}) and Prefect Cloud's own OpenAPI document.
+ * Every catalog entry (src/main/catalog/operations.yaml) has its route in routes/operations.camel.yaml and its
+ * operation in the facade's OpenAPI document, both derived from it, and names a real operation of Prefect Cloud's
+ * own OpenAPI document.
  */
 @ExtendWith(KeyLeakCheck.class)
 class RouteConsistencyTest {
@@ -36,46 +42,43 @@ class RouteConsistencyTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern TEMPLATE_PARAMETER = Pattern.compile("\\{([^}]+)}");
 
-    private record RouteOperation(String routeId, String template, Map<String, String> parameters) {
-        String operationId() {
-            return parameters.get("operationId");
-        }
-
-        String method() {
-            return parameters.get("method");
-        }
-
-        String path() {
-            return parameters.get("path");
-        }
+    private record Route(String routeId, String template, Map<String, String> parameters) {
     }
 
-    private static List<RouteOperation> routes;
-    private static JsonNode facade;
+    private static Map<String, Route> routes;
+    private static Map<String, JsonNode> facade;
+    private static Map<String, String> facadePaths;
 
     @BeforeAll
     static void read() throws IOException {
-        routes = new ArrayList<>();
-        for (JsonNode entry : YAML.readTree(Paths.get("routes/events.camel.yaml").toFile())) {
+        routes = new LinkedHashMap<>();
+        for (JsonNode entry : YAML.readTree(Paths.get("routes/operations.camel.yaml").toFile())) {
             JsonNode route = entry.path("templatedRoute");
-            if (route.isMissingNode()) {
-                continue;
-            }
             Map<String, String> parameters = new LinkedHashMap<>();
             route.path("parameters").forEach(p -> parameters.put(p.path("name").asText(), p.path("value").asText()));
-            routes.add(new RouteOperation(route.path("routeId").asText(), route.path("routeTemplateRef").asText(), parameters));
+            Route r = new Route(route.path("routeId").asText(), route.path("routeTemplateRef").asText(), parameters);
+            assertThat(routes.put(r.routeId(), r)).as("route " + r.routeId() + " once").isNull();
         }
-        facade = YAML.readTree(Paths.get("src/main/resources/openapi/prefect-camel-openapi.yaml").toFile());
-    }
-
-    private static Map<String, JsonNode> facadeOperations() {
-        Map<String, JsonNode> operations = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = facade.path("paths").fields(); paths.hasNext();) {
-            for (JsonNode operation : paths.next().getValue()) {
-                operations.put(operation.path("operationId").asText(), operation);
+        facade = new HashMap<>();
+        facadePaths = new HashMap<>();
+        JsonNode doc = YAML.readTree(Paths.get("src/main/resources/openapi/prefect-camel-openapi.yaml").toFile());
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext();) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                String id = op.getValue().path("operationId").asText();
+                facade.put(id, op.getValue());
+                facadePaths.put(id, op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
             }
         }
-        return operations;
+    }
+
+    static Stream<Entry> entries() {
+        return OperationCatalog.entries().stream();
+    }
+
+    static Stream<Entry> prefectOperations() {
+        return OperationCatalog.prefectOperations();
     }
 
     private static TreeSet<String> templateParameters(String path) {
@@ -88,84 +91,117 @@ class RouteConsistencyTest {
     }
 
     @Test
-    void everyFacadeOperationHasOneRoute() throws IOException {
-        List<String> exports = new ArrayList<>();
-        for (JsonNode entry : YAML.readTree(Paths.get("routes/export.camel.yaml").toFile())) {
-            JsonNode route = entry.path("templatedRoute");
-            if (!route.isMissingNode()) {
-                exports.add(route.path("routeId").asText());
+    void theCatalogTheRoutesAndTheDocumentNameTheSameOperations() {
+        List<String> ids = OperationCatalog.entries().stream().map(Entry::id).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(routes.keySet()).containsExactlyElementsOf(ids);
+        assertThat(facade.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void derivedFilesSaySoInTheirFirstLine() throws IOException {
+        for (String file : List.of("routes/operations.camel.yaml", "src/main/resources/openapi/prefect-camel-openapi.yaml")) {
+            assertThat(Files.readAllLines(Path.of(file)).get(0)).as(file)
+                    .startsWith("# Generated by scripts/derive.py from src/main/catalog/operations.yaml");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void eachEntryHasItsFacadePath(Entry entry) {
+        String method = entry.export() ? "POST" : entry.prefectMethod();
+        assertThat(facadePaths.get(entry.id())).isEqualTo(method + " " + entry.facadePath());
+        assertThat(entry.facadePath()).as("facade paths are kebab-case").doesNotContain("_").startsWith("/v1/api/");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("prefectOperations")
+    void eachRouteCallsItsPrefectOperation(Entry entry) {
+        Route route = routes.get(entry.id());
+        assertThat(route.parameters()).containsEntry("operationId", entry.id())
+                .containsEntry("method", entry.prefectMethod())
+                .containsEntry("path", entry.prefectPath())
+                .containsEntry("idempotent", Boolean.toString(entry.idempotent()));
+        assertThat(route.template()).isEqualTo(entry.route().equals("event-page")
+                ? "prefect-events-page-operation" : "prefect-operation");
+        JsonNode prefect = facade.get(entry.id()).path("x-prefect-operation");
+        assertThat(prefect.path("method").asText()).isEqualTo(entry.prefectMethod());
+        assertThat(prefect.path("path").asText()).isEqualTo(entry.prefectPath());
+        assertThat(facade.get(entry.id()).path("x-mcp").path("idempotentHint").asBoolean()).isEqualTo(entry.idempotent());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("prefectOperations")
+    void readsAreIdempotentAndCreatesAreNot(Entry entry) {
+        if (entry.readOnly()) {
+            assertThat(entry.idempotent()).as("a read can be repeated").isTrue();
+            assertThat(entry.destructive()).isFalse();
+        }
+        if (entry.id().startsWith("create")) {
+            assertThat(entry.idempotent()).as("a create is retried on 429 only").isFalse();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("prefectOperations")
+    void facadePathParametersMapOntoPrefects(Entry entry) {
+        TreeSet<String> facadePathParameters = new TreeSet<>();
+        for (JsonNode p : facade.get(entry.id()).path("parameters")) {
+            if ("path".equals(p.path("in").asText())) {
+                facadePathParameters.add(p.path("name").asText().replace('-', '_'));
             }
         }
-        List<String> all = new ArrayList<>(exports);
-        routes.forEach(r -> all.add(r.operationId()));
-        assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(facadeOperations().keySet());
-        assertThat(exports).as("the NDJSON exports follow Prefect's filter pages")
-                .containsExactlyInAnyOrder("exportAccountEvents", "exportWorkspaceEvents")
-                .allSatisfy(id -> assertThat(facadeOperations().get(id).path("x-prefect-operation").path("follows").asText())
-                        .endsWith("/events/filter/next"));
-        assertThat(routes).allSatisfy(r -> assertThat(r.routeId()).isEqualTo(r.operationId()));
+        assertThat(facadePathParameters).isEqualTo(templateParameters(entry.prefectPath()));
+        assertThat(templateParameters(entry.facadePath())).isEqualTo(new TreeSet<>(
+                facadePathParameters.stream().map(n -> n.replace('_', '-')).toList()));
     }
 
-    @Test
-    void everyRouteCallsItsOperationsPrefectOperation() {
-        Map<String, JsonNode> operations = facadeOperations();
-        assertThat(routes).hasSize(11).allSatisfy(route -> {
-            JsonNode prefect = operations.get(route.operationId()).path("x-prefect-operation");
-            assertThat(route.method()).as(route.operationId() + " method").isEqualTo(prefect.path("method").asText());
-            assertThat(route.path()).as(route.operationId() + " path").isEqualTo(prefect.path("path").asText());
-        });
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void exportsFollowAnEventPageRead(Entry entry) {
+        if (!entry.export()) {
+            return;
+        }
+        Route route = routes.get(entry.id());
+        assertThat(route.template()).isEqualTo("prefect-export-operation");
+        String read = route.parameters().get("readOperation");
+        assertThat(OperationCatalog.entries()).filteredOn(e -> e.id().equals(read)).singleElement()
+                .satisfies(e -> assertThat(e.route()).isEqualTo("event-page"));
+        assertThat(facade.get(entry.id()).path("x-prefect-operation").path("follows").asText())
+                .endsWith("/events/filter/next");
     }
 
-    @Test
-    void onlyCreatesAreNotIdempotent() {
-        Map<String, JsonNode> operations = facadeOperations();
-        assertThat(routes).allSatisfy(route -> {
-            String idempotent = route.parameters().getOrDefault("idempotent",
-                    route.template().equals("prefect-events-page-operation") ? "true" : null);
-            assertThat(idempotent).as(route.operationId() + " idempotent").isNotNull();
-            assertThat(Boolean.parseBoolean(idempotent)).as(route.operationId() + " idempotent")
-                    .isEqualTo(!route.operationId().startsWith("create"))
-                    .isEqualTo(operations.get(route.operationId()).path("x-mcp").path("idempotentHint").asBoolean());
-        });
-    }
-
-    @Test
-    void facadeParametersMapOntoPrefects() {
-        Map<String, JsonNode> operations = facadeOperations();
-        assertThat(routes).allSatisfy(route -> {
-            TreeSet<String> facadePathParameters = new TreeSet<>();
-            for (JsonNode p : operations.get(route.operationId()).path("parameters")) {
-                if ("path".equals(p.path("in").asText())) {
-                    facadePathParameters.add(p.path("name").asText().replace('-', '_'));
-                }
-            }
-            assertThat(facadePathParameters).as(route.operationId() + " path parameters")
-                    .isEqualTo(templateParameters(route.path()));
-        });
-    }
-
-    @Test
-    void everyPrefectOperationExistsInPrefectsOwnDocument() throws IOException {
-        Path upstream = Paths.get("").toAbsolutePath().getParent().resolve("shared/upstream/prefect-cloud-openapi.json");
-        assumeTrue(Files.isRegularFile(upstream), "Prefect's OpenAPI document is not at " + upstream);
-        JsonNode prefect = new ObjectMapper().readTree(upstream.toFile());
-        Map<String, JsonNode> operations = facadeOperations();
-
-        assertThat(routes).allSatisfy(route -> {
-            JsonNode operation = prefect.path("paths").path(route.path()).path(route.method().toLowerCase(Locale.ROOT));
-            assertThat(operation.isObject()).as(route.method() + " " + route.path() + " in Prefect's document").isTrue();
-            List<String> prefectQuery = new ArrayList<>();
-            operation.path("parameters").forEach(p -> {
-                if (!"path".equals(p.path("in").asText())) {
-                    prefectQuery.add(p.path("in").asText() + ":" + p.path("name").asText().toLowerCase(Locale.ROOT));
-                }
-            });
-            for (JsonNode p : operations.get(route.operationId()).path("parameters")) {
-                if (!"path".equals(p.path("in").asText())) {
-                    assertThat(prefectQuery).as(route.operationId() + " parameter " + p.path("name").asText())
-                            .contains(p.path("in").asText() + ":" + p.path("name").asText().toLowerCase(Locale.ROOT));
-                }
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("prefectOperations")
+    void eachPrefectOperationExistsInPrefectsOwnDocument(Entry entry) throws IOException {
+        JsonNode prefect = prefectDocument();
+        JsonNode operation = prefect.path("paths").path(entry.prefectPath()).path(entry.prefectMethod().toLowerCase(Locale.ROOT));
+        assertThat(operation.isObject()).as(entry.prefectMethod() + " " + entry.prefectPath() + " in Prefect's document").isTrue();
+        assertThat(operation.path("operationId").asText()).isEqualTo(entry.prefectOperationId());
+        List<String> prefectQuery = new ArrayList<>();
+        operation.path("parameters").forEach(p -> {
+            if (!"path".equals(p.path("in").asText())) {
+                prefectQuery.add(p.path("in").asText() + ":" + p.path("name").asText().toLowerCase(Locale.ROOT));
             }
         });
+        for (JsonNode p : facade.get(entry.id()).path("parameters")) {
+            if (!"path".equals(p.path("in").asText())) {
+                assertThat(prefectQuery).as(entry.id() + " parameter " + p.path("name").asText())
+                        .contains(p.path("in").asText() + ":" + p.path("name").asText().toLowerCase(Locale.ROOT));
+            }
+        }
+        assertThat(facade.get(entry.id()).has("requestBody")).as(entry.id() + " takes a body as Prefect's does")
+                .isEqualTo(operation.has("requestBody"));
+    }
+
+    private static JsonNode prefect;
+
+    private static JsonNode prefectDocument() throws IOException {
+        if (prefect == null) {
+            Path upstream = Paths.get("").toAbsolutePath().getParent().resolve("shared/upstream/prefect-cloud-openapi.json");
+            assumeTrue(Files.isRegularFile(upstream), "Prefect's OpenAPI document is not at " + upstream);
+            prefect = new ObjectMapper().readTree(upstream.toFile());
+        }
+        return prefect;
     }
 }
