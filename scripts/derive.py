@@ -415,6 +415,7 @@ class Deriver:
             "info": info,
             "servers": [{"url": "http://localhost:8080", "description": "A local prefect-camel service"}],
             "tags": [{"name": n, "description": d} for n, d in self.catalog["tags"].items() if n in used_tags],
+            "x-mcp-toolsets": {n: d.strip() for n, d in self.catalog["toolsets"].items()},
             "paths": paths,
             "components": {
                 "schemas": dict(sorted(schemas.items())),

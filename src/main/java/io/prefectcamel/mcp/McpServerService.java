@@ -42,12 +42,6 @@ import org.slf4j.LoggerFactory;
 public class McpServerService extends ServiceSupport implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpServerService.class);
-    static final String INSTRUCTIONS = "Tools for Prefect Cloud events. Read events with read-workspace-events or"
-            + " read-account-events (one page at a time: follow next_page_token with the matching *-page tool),"
-            + " count them with count-*-events, get one flow run's events with get-events-flow-run, list or delete"
-            + " workspace tags, and record new events with create-*-events. Ids are UUIDs. Without a time window"
-            + " (filter.occurred) Prefect reads only the last hour.";
-
     private CamelContext camelContext;
     private McpSettings settings;
     private Vertx vertx;
@@ -134,7 +128,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         transport = new VertxStreamableTransport(jsonMapper, settings, security.build(), () -> tools, vertx);
         server = McpServer.async(transport)
                 .serverInfo("prefect-camel", version())
-                .instructions(INSTRUCTIONS)
+                .instructions(ToolCatalog.instructions(document, settings))
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
                 .jsonMapper(jsonMapper)
                 .jsonSchemaValidator(validator)

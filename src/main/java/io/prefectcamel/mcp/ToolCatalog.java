@@ -40,6 +40,20 @@ final class ToolCatalog {
         return tools;
     }
 
+    /** What the server tells an agent on connecting: the catalog's text for each toolset it offers. */
+    static String instructions(JsonNode document, McpSettings settings) {
+        StringBuilder text = new StringBuilder("Tools for Prefect Cloud.");
+        document.path("x-mcp-toolsets").fields().forEachRemaining(t -> {
+            if (settings.toolsets().contains(t.getKey()) || settings.toolsets().contains("all")) {
+                text.append(' ').append(t.getValue().asText().strip());
+            }
+        });
+        if (settings.readOnly()) {
+            text.append(" This server is read-only: it offers no tool that changes anything.");
+        }
+        return text.toString();
+    }
+
     static JsonNode readDocument(InputStream in) throws IOException {
         return new ObjectMapper(new YAMLFactory()).readTree(in);
     }

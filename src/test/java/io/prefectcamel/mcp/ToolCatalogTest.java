@@ -63,6 +63,24 @@ class ToolCatalogTest {
     }
 
     @Test
+    void instructionsDescribeTheOfferedToolsetsOnly() throws Exception {
+        JsonNode document;
+        try (InputStream in = ToolCatalogTest.class.getResourceAsStream("/openapi/prefect-camel-openapi.yaml")) {
+            document = ToolCatalog.readDocument(in);
+        }
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            assertThat(ToolCatalog.instructions(document, McpSettings.from(context)))
+                    .contains("read-workspace-events").doesNotContain("read-only");
+            Properties props = new Properties();
+            props.put("mcp.toolsets", "admin");
+            props.put("mcp.read-only", "true");
+            context.getPropertiesComponent().setInitialProperties(props);
+            assertThat(ToolCatalog.instructions(document, McpSettings.from(context)))
+                    .doesNotContain("read-workspace-events").contains("read-only");
+        }
+    }
+
+    @Test
     void snakeCaseNames() {
         assertThat(ToolCatalog.snake("If-None-Match")).isEqualTo("if_none_match");
         assertThat(ToolCatalog.snake("page-token")).isEqualTo("page_token");
