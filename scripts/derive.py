@@ -100,6 +100,16 @@ def add_tuple_items(node):
             add_tuple_items(v)
 
 
+def fix_examples(media):
+    """Prefect's document gives one Create Invitation example as a single object where the answer is a list of
+    them: such an example is given as the one-item list it stands for."""
+    if media.get("schema", {}).get("type") != "array":
+        return
+    for example in media.get("examples", {}).values():
+        if "value" in example and not isinstance(example["value"], list):
+            example["value"] = [example["value"]]
+
+
 def is_uuid(schema):
     if schema.get("format") == "uuid":
         return True
@@ -228,13 +238,16 @@ class Deriver:
                 content = resp.get("content", {}).get("application/json")
                 if content is not None:
                     resp["description"] = "Prefect's answer, passed through"
-                    override = op.get("result", {}).get("schema")
-                    if override is not None:
-                        content["schema"] = copy.deepcopy(override)
+                    result = op.get("result", {})
+                    if "schema" in result:
+                        content["schema"] = copy.deepcopy(result["schema"])  # {}: any JSON, said on purpose
                     elif not content.get("schema"):
-                        raise Failure("%s: Prefect documents no schema for %s; give result.schema" % (op["id"], code))
+                        raise Failure("%s: Prefect documents no schema for %s; give result.schema ({} for any JSON)"
+                                      % (op["id"], code))
                 else:
                     resp["description"] = "Done; no body"
+            for media in resp.get("content", {}).values():
+                fix_examples(media)
             out[code] = resp
         for code, resp in op.get("responses", {}).items():
             out[str(code)] = copy.deepcopy(resp)
@@ -290,8 +303,9 @@ class Deriver:
             out["bodyArgument"] = op["body"]["argument"]
         answer = self.responses(op).get(ok[0], {}).get("content", {}).get("application/json", {}).get("schema") \
             if ok else None
-        if answer is not None and self.resolve(answer).get("type") == "array" and "wrap" not in result:
-            raise Failure("%s: Prefect answers a list; name result.wrap, the property MCP wraps it in" % op["id"])
+        if answer and self.resolve(answer).get("type") != "object" and "wrap" not in result:
+            raise Failure("%s: Prefect's answer is not an object; name result.wrap, the property MCP wraps it in"
+                          % op["id"])
         if "wrap" in result:
             out["wrap"] = result["wrap"]
         if "page" in result:

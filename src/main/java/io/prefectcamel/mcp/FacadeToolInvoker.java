@@ -149,7 +149,11 @@ final class FacadeToolInvoker {
         }
         if (status >= 200 && status < 300) {
             if (def.outputSchema() == null) {
-                return McpSchema.CallToolResult.builder().addTextContent(confirmation(def, args, status)).build();
+                McpSchema.CallToolResult.Builder result = McpSchema.CallToolResult.builder();
+                if (a.body() != null && !a.body().isBlank()) {
+                    result.addTextContent(a.body()); // an answer whose shape Prefect does not document
+                }
+                return result.addTextContent(confirmation(def, args, status)).build();
             }
             return success(def, a);
         }
@@ -167,7 +171,7 @@ final class FacadeToolInvoker {
             return error("Prefect answered " + def.name() + " without the expected JSON. Retry later.");
         }
         ObjectNode structured;
-        if (def.wrapKey() != null && !parsed.isObject()) {
+        if (def.wrapKey() != null) {
             structured = mapper.createObjectNode();
             structured.set(def.wrapKey(), parsed);
         } else if (parsed.isObject()) {

@@ -128,7 +128,7 @@ final class ToolCatalog {
         JsonNode bodySchemaRaw = body.path("content").path("application/json").path("schema");
         boolean bodyRequired = body.path("required").asBoolean(false);
         if (!bodySchemaRaw.isMissingNode()) {
-            ObjectNode bodySchema = resolver.resolve(bodySchemaRaw, true);
+            ObjectNode bodySchema = nonNull(resolver.resolve(bodySchemaRaw, true));
             if ("object".equals(bodySchema.path("type").asText()) && bodySchema.has("properties")) {
                 Set<String> bodyRequiredFields = new HashSet<>();
                 bodySchema.path("required").forEach(r -> bodyRequiredFields.add(r.asText()));
@@ -174,12 +174,16 @@ final class ToolCatalog {
         String pageLink = mcp.path("page").hasNonNull("link") ? mcp.path("page").get("link").asText() : null;
         String pageTool = mcp.path("page").hasNonNull("tool") ? mcp.path("page").get("tool").asText() : null;
         boolean notModified = op.path("responses").has("304");
-        if (ok != null) {
-            ObjectNode schema = resolver.resolve(ok, false);
-            if ("array".equals(schema.path("type").asText())) {
+        ObjectNode answer = ok == null ? null : resolver.resolve(ok, false);
+        if (answer != null && (answer.isEmpty() || (answer.size() == 1 && answer.has("description")))) {
+            answer = null; // any JSON: no output schema, the answer goes to the agent as text
+        }
+        if (answer != null) {
+            ObjectNode schema = answer;
+            if (!"object".equals(schema.path("type").asText())) {
                 if (wrapKey == null) {
                     throw new IllegalStateException("Operation " + op.path("operationId").asText()
-                            + " answers a list but its x-mcp names no wrap property");
+                            + " answers something other than an object but its x-mcp names no wrap property");
                 }
                 schema.remove("title");
                 schema.put("description", "The " + wrapKey + " Prefect returned (the list is wrapped in an object).");
@@ -214,6 +218,19 @@ final class ToolCatalog {
                 mcp.path("idempotentHint").asBoolean(false), mcp.path("openWorldHint").asBoolean(true),
                 input, output, List.copyOf(bindings), wrapKey, pageLink, pageTool,
                 mcp.path("confirmation").asText(null), mcp.path("secrets").asBoolean(false));
+    }
+
+    /** An optional body ({@code anyOf: [X, {type: null}]}) is X: leaving the body out says "null". */
+    private static ObjectNode nonNull(ObjectNode schema) {
+        JsonNode options = schema.get("anyOf");
+        if (options != null && options.size() == 2) {
+            for (int i = 0; i < 2; i++) {
+                if ("null".equals(options.get(i).path("type").asText()) && options.get(1 - i) instanceof ObjectNode o) {
+                    return o;
+                }
+            }
+        }
+        return schema;
     }
 
     /** The JSON schema of the operation's first 2xx answer that has one, or null. */

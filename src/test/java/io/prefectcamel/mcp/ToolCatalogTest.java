@@ -32,12 +32,32 @@ class ToolCatalogTest {
         List<ToolDefinition> tools = catalog(Map.of()).tools();
         assertThat(tools).extracting(ToolDefinition::name)
                 .containsExactlyInAnyOrderElementsOf(OperationCatalog.defaultToolNames());
-        assertThat(tools).extracting(ToolDefinition::operationId).containsOnlyElementsOf(
+        assertThat(tools).extracting(ToolDefinition::operationId).isSubsetOf(
                 OperationCatalog.prefectOperations().map(OperationCatalog.Entry::id).toList());
         assertThat(tools).allSatisfy(t -> {
             assertThat(t.inputSchema().toString()).doesNotContain("$ref").doesNotContain("x-");
             if (t.outputSchema() != null) {
                 assertThat(t.outputSchema().toString()).doesNotContain("$ref");
+            }
+        });
+    }
+
+    @Test
+    void everyToolOfEveryToolsetHasAUsableSchema() throws Exception {
+        List<ToolDefinition> tools = catalog(Map.of("mcp.toolsets", "events,admin")).tools();
+        assertThat(tools).extracting(ToolDefinition::name).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(OperationCatalog.toolNames(List.of("events", "admin"), false))
+                .allSatisfy(n -> assertThat(n).matches("[a-z0-9-]{1,64}"));
+        assertThat(tools).allSatisfy(t -> {
+            assertThat(t.inputSchema().path("type").asText()).isEqualTo("object");
+            assertThat(t.inputSchema().toString()).as(t.name()).doesNotContain("$ref");
+            assertThat(t.description()).as(t.name()).isNotBlank();
+            if (t.outputSchema() != null) {
+                assertThat(t.outputSchema().path("type").asText()).as(t.name() + " output").isEqualTo("object");
+                assertThat(t.outputSchema().toString()).as(t.name()).doesNotContain("$ref");
+            }
+            if (t.readOnly()) {
+                assertThat(t.destructive()).as(t.name()).isFalse();
             }
         });
     }
@@ -55,7 +75,12 @@ class ToolCatalogTest {
 
     @Test
     void toolsetsAndReadOnlyNarrowTheList() throws Exception {
-        assertThat(catalog(Map.of("mcp.toolsets", "admin")).tools()).isEmpty();
+        assertThat(catalog(Map.of("mcp.toolsets", "admin")).tools()).extracting(ToolDefinition::name)
+                .containsExactlyInAnyOrderElementsOf(OperationCatalog.toolNames(List.of("admin"), false))
+                .doesNotContainAnyElementsOf(OperationCatalog.defaultToolNames());
+        assertThat(catalog(Map.of("mcp.toolsets", "admin", "mcp.read-only", "true")).tools())
+                .extracting(ToolDefinition::name)
+                .containsExactlyInAnyOrderElementsOf(OperationCatalog.toolNames(List.of("admin"), true));
         assertThat(catalog(Map.of("mcp.read-only", "true")).tools()).extracting(ToolDefinition::name)
                 .containsExactlyInAnyOrderElementsOf(OperationCatalog.toolNames(List.of("events"), true));
         assertThat(catalog(Map.of("mcp.read-only", "true")).tools())
