@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -44,6 +45,8 @@ final class FacadeToolInvoker {
     private final JsonSchemaValidator validator;
     private final McpSettings settings;
     private final String secret;
+    /** Prefixed to a relative next_page link (an MCP call has no Host header to make it absolute from). */
+    private final String linkBase;
 
     FacadeToolInvoker(ProducerTemplate template, ObjectMapper mapper, JsonSchemaValidator validator,
             McpSettings settings, String secret) {
@@ -52,6 +55,29 @@ final class FacadeToolInvoker {
         this.validator = validator;
         this.settings = settings;
         this.secret = secret == null || secret.isBlank() ? null : secret;
+        this.linkBase = linkBase(template.getCamelContext(), settings);
+    }
+
+    /**
+     * The facade's URL for links in results: {@code facade.public-url} when set, otherwise the REST server on this
+     * machine ({@code camel.server.host}, loopback when it listens on every address, and {@code camel.server.port}).
+     */
+    private static String linkBase(CamelContext context, McpSettings settings) {
+        String publicUrl = property(context, "facade.public-url");
+        if (!publicUrl.isEmpty()) {
+            return publicUrl.replaceAll("/+$", "");
+        }
+        String host = property(context, "camel.server.host");
+        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + settings.restPort();
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context == null ? "" : context.getPropertiesComponent().resolveProperty(key).map(String::trim).orElse("");
     }
 
     McpServerFeatures.AsyncToolSpecification specification(ToolDefinition def) {
@@ -181,6 +207,11 @@ final class FacadeToolInvoker {
         }
         String token = null;
         if (def.pageLink() != null) {
+            JsonNode next = structured.get(def.pageLink());
+            if (next != null && next.isTextual() && next.asText().startsWith("/") && !next.asText().startsWith("//")) {
+                // the outputSchema says `format: uri`: a path alone is not one, and a client cannot follow it
+                structured.put(def.pageLink(), linkBase + next.asText());
+            }
             token = pageToken(structured.path(def.pageLink()).asText(null));
             structured.put("next_page_token", token);
         }
