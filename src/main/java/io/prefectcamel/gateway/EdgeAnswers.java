@@ -50,7 +50,6 @@ public final class EdgeAnswers implements CamelContextAware, ExecutorServiceMana
     private static final int MAX_INSTANCE_CHARS = 256;
 
     private CamelContext context;
-    private volatile boolean fullyStarted;
     private final Set<VertxPlatformHttpServer> servers = ConcurrentHashMap.newKeySet();
     private volatile RestPaths restPaths;
 
@@ -72,11 +71,6 @@ public final class EdgeAnswers implements CamelContextAware, ExecutorServiceMana
                 public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
                     // servers started before this bean existed (not the case in Camel Main or camel run): late, not never
                     ctx.getRegistry().findByType(VertxPlatformHttpRouter.class).forEach(r -> install(r.getServer()));
-                }
-
-                @Override
-                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
-                    fullyStarted = true;
                 }
             });
         } catch (Exception e) {
@@ -117,9 +111,10 @@ public final class EdgeAnswers implements CamelContextAware, ExecutorServiceMana
                 server.getConfigurationPort());
     }
 
+    /** The context is Started once every route is (before its start-up listeners hear it is fully started). */
     private boolean ready() {
         CamelContext ctx = context;
-        return fullyStarted && ctx != null && ctx.getStatus() == ServiceStatus.Started;
+        return ctx != null && ctx.getStatus() == ServiceStatus.Started;
     }
 
     private void gate(RoutingContext ctx, VertxPlatformHttpRouter router, Route own) {
