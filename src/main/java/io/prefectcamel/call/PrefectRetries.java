@@ -117,14 +117,18 @@ public class PrefectRetries implements Predicate, Policy {
         exchange.removeProperty(WAIT);
     }
 
+    /** An attempt starts (the first one or a redelivery): counted in {@value #ATTEMPTS}. */
+    public void attempt(Exchange exchange) {
+        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
+    }
+
     /**
-     * The {@code retryWhile} predicate: called by the error handler after a failed attempt. Counts the attempt,
-     * decides, and on a retry sets the wait of the next redelivery ({@value Exchange#REDELIVERY_DELAY}).
+     * The {@code retryWhile} predicate: called by the error handler after a failed attempt. Decides, and on a retry
+     * sets the wait of the next redelivery ({@value Exchange#REDELIVERY_DELAY}).
      */
     @Override
     public boolean matches(Exchange exchange) {
-        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
-        exchange.setProperty(ATTEMPTS, attempts);
+        int attempts = Math.max(1, exchange.getProperty(ATTEMPTS, 1, Integer.class));
         Long started = exchange.getProperty(STARTED, Long.class);
         if (started == null) {
             started = System.nanoTime();
@@ -232,7 +236,14 @@ public class PrefectRetries implements Predicate, Policy {
         redelivery.setLogNewException("false");
         redelivery.setLogExhaustedMessageHistory("false");
         try {
-            Processor redelivered = ErrorHandlerReifier.reifier(route, handler).createErrorHandler(attempt);
+            Processor counted = new DelegateAsyncProcessor(attempt) {
+                @Override
+                public boolean process(Exchange exchange, AsyncCallback callback) {
+                    PrefectRetries.this.attempt(exchange);
+                    return super.process(exchange, callback);
+                }
+            };
+            Processor redelivered = ErrorHandlerReifier.reifier(route, handler).createErrorHandler(counted);
             return new DelegateAsyncProcessor(redelivered) {
                 @Override
                 public boolean process(Exchange exchange, AsyncCallback callback) {
