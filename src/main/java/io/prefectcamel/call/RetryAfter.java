@@ -63,12 +63,12 @@ public final class RetryAfter {
     }
 
     /**
-     * The wait as whole seconds, rounded up and at least 1, for telling a caller when to come back; {@code null} when
-     * the value is absent or unreadable.
+     * The wait as whole seconds (rounded up), for telling a caller when to come back; {@code null} when the value is
+     * absent or unreadable.
      */
     public static Long seconds(String value) {
         Long ms = millis(value);
-        return ms == null ? null : Math.max(1, ms / 1000 + (ms % 1000 == 0 ? 0 : 1));
+        return ms == null ? null : ms / 1000 + (ms % 1000 == 0 ? 0 : 1);
     }
 
     /** An HTTP-date as an instant, or {@code null}. */
