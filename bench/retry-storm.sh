@@ -5,6 +5,7 @@
 # without a storm (the anchor) and during it. Loopback only; about a minute.
 #   bench/retry-storm.sh [APP_DIR] [CALLERS] [SECONDS]
 # APP_DIR holds prefect-camel.jar and lib/ (default: a copy of this build's target/), e.g. an older build to compare.
+# SERVICE_OPTS adds JVM options to the service, e.g. SERVICE_OPTS=-Dcamel.beans.vertxOptions.workerPoolSize=20.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP=${1:-} CALLERS=${2:-24} SECONDS_=${3:-25}
@@ -23,7 +24,7 @@ pids+=($!)
 until grep -q "ready" $work/upstream.log; do sleep 0.5; kill -0 ${pids[0]} || { cat $work/upstream.log; exit 1; }; done
 
 PREFECT_API_URL=http://127.0.0.1:$UPSTREAM_PORT PREFECT_API_KEY=bench-key MCP_PORT=0 \
-  timeout 300 java -Xmx512m -Dcamel.server.port=$REST_PORT -Dcamel.management.port=$MGMT_PORT -jar $APP/prefect-camel.jar \
+  timeout 300 java -Xmx512m ${SERVICE_OPTS:-} -Dcamel.server.port=$REST_PORT -Dcamel.management.port=$MGMT_PORT -jar $APP/prefect-camel.jar \
   > $work/service.log 2>&1 &
 svc=$!; pids+=($svc)
 for i in $(seq 1 120); do
