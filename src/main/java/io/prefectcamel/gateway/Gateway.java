@@ -4,15 +4,11 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
+import io.prefectcamel.call.PrefectRetries;
+import io.prefectcamel.call.PrefectStatusException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -20,9 +16,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The parts of the Prefect call that YAML cannot say well: turning a facade request into the Prefect request,
- * deciding after each attempt whether to retry (and how long to wait), and mapping failures to problems.
- * The route {@code prefect-call} (routes/prefect-call.camel.yaml) does the rest with EIPs.
+ * The parts of the Prefect call that YAML cannot say well: turning a facade request into the Prefect request, and
+ * mapping what the call ended with to the caller's answer. Whether and when to retry is the shared
+ * {@link PrefectRetries}; the routes {@code prefect-call} and {@code prefect-attempt}
+ * (routes/prefect-call.camel.yaml) do the rest with EIPs.
  */
 public class Gateway {
 
@@ -37,37 +34,13 @@ public class Gateway {
     public static final String REQUEST_ID = "prefect.requestId";
     public static final String FACADE_PATH = "prefect.facadePath";
     public static final String FACADE_BASE = "prefect.facadeBase";
-    public static final String ATTEMPT = "prefect.attempt";
-    public static final String STARTED = "prefect.started";
-    public static final String AGAIN = "prefect.again";
-    public static final String DELAY = "prefect.delay";
 
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private int maxAttempts = 5;
-    private long maxWaitMillis = 30_000;
-    private long budgetMillis = 60_000;
-    private long backoffMillis = 500;
     private long breakerRetryAfterSeconds = 30;
     private String publicUrl = "";
-
-    public void setMaxAttempts(int maxAttempts) {
-        this.maxAttempts = maxAttempts;
-    }
-
-    public void setMaxWaitMillis(long maxWaitMillis) {
-        this.maxWaitMillis = maxWaitMillis;
-    }
-
-    public void setBudgetMillis(long budgetMillis) {
-        this.budgetMillis = budgetMillis;
-    }
-
-    public void setBackoffMillis(long backoffMillis) {
-        this.backoffMillis = backoffMillis;
-    }
 
     public void setBreakerRetryAfterSeconds(long breakerRetryAfterSeconds) {
         this.breakerRetryAfterSeconds = breakerRetryAfterSeconds;
@@ -135,11 +108,8 @@ public class Gateway {
         }
         exchange.setProperty(BODY, body);
         exchange.setProperty(METHOD, method);
-        exchange.setProperty(AGAIN, true);
         exchange.setProperty(PATH, path);
         exchange.setProperty(QUERY, query.length() == 0 ? null : query.toString());
-        exchange.setProperty(ATTEMPT, 0);
-        exchange.setProperty(STARTED, System.nanoTime());
         LOG.debug("{} {} -> {} {}", op.method(), op.id(), op.upstreamMethod(), path);
     }
 
@@ -170,101 +140,56 @@ public class Gateway {
     }
 
     /**
-     * Decides after one attempt: done, retry after a wait (sets {@value #AGAIN} and {@value #DELAY}), or give up
-     * with a problem answer. Called with the HTTP answer, or from the catch block with the failure.
+     * The retries are over (or none was allowed): what the caller gets. A 429 is Prefect's own answer, with a
+     * {@code Retry-After} (Prefect's, or the wait the policy would have taken); an open circuit breaker, a 5xx, a
+     * timeout or an unreachable Prefect become problem answers. Called by the error handler of {@code prefect-call}
+     * with the last attempt's message and failure.
      */
-    public void afterAttempt(Exchange exchange) {
-        int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
-        exchange.setProperty(ATTEMPT, attempt);
-        exchange.setProperty(AGAIN, false);
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+    public void gaveUp(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempts = exchange.getProperty(PrefectRetries.ATTEMPTS, 1, Integer.class);
         boolean idempotent = exchange.getProperty(IDEMPOTENT, false, Boolean.class);
         Message msg = exchange.getMessage();
-
-        if (failure == null) {
-            int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-            if (status == 429) {
-                long wait = retryAfterMillis(msg.getHeader("Retry-After", String.class), attempt);
-                if (!retry(exchange, attempt, wait, "Prefect answered 429")) {
-                    if (msg.getHeader("Retry-After") == null) {
-                        msg.setHeader("Retry-After", Math.max(1, (wait + 999) / 1000));
-                    }
-                    LOG.warn("Prefect still rate-limits after {} attempt(s); answering 429", attempt);
+        msg.removeHeader(Exchange.REDELIVERY_DELAY);
+        switch (PrefectRetries.kind(failure)) {
+            case RATE_LIMITED -> {
+                if (msg.getHeader("Retry-After") == null) {
+                    long wait = exchange.getProperty(PrefectRetries.WAIT, 1000L, Long.class);
+                    msg.setHeader("Retry-After", Math.max(1, (wait + 999) / 1000));
                 }
+                LOG.warn("Prefect still rate-limits after {} attempt(s); answering 429", attempts);
             }
-            return;
-        }
-        if (isBreakerOpen(failure)) {
-            msg.setHeader("Retry-After", breakerRetryAfterSeconds);
-            Problems.answer(exchange, 503, "Prefect circuit open", "Calls to Prefect failed repeatedly, so they are "
-                    + "paused for a while. Retry after " + breakerRetryAfterSeconds + " seconds.", null);
-            LOG.warn("Circuit breaker open; answering 503");
-            return;
-        }
-        UpstreamStatusException upstream = find(failure, UpstreamStatusException.class);
-        if (upstream != null) {
-            long wait = upstream.retryAfter() != null ? retryAfterMillis(upstream.retryAfter(), attempt) : backoff(attempt);
-            if (idempotent && retry(exchange, attempt, wait, "Prefect answered " + upstream.status())) {
-                return;
+            case BREAKER_OPEN -> {
+                msg.setHeader("Retry-After", breakerRetryAfterSeconds);
+                Problems.answer(exchange, 503, "Prefect circuit open", "Calls to Prefect failed repeatedly, so they "
+                        + "are paused for a while. Retry after " + breakerRetryAfterSeconds + " seconds.", null);
+                LOG.warn("Circuit breaker open; answering 503");
             }
-            int status = upstream.status() == 503 || upstream.status() == 504 ? upstream.status() : 502;
-            if (upstream.retryAfter() != null) {
-                msg.setHeader("Retry-After", upstream.retryAfter());
-            }
-            Problems.answer(exchange, status, "Prefect error", "Prefect answered " + upstream.status()
-                    + (idempotent ? " after " + attempt + " attempt(s)" : " (a create is not retried, to avoid duplicates)")
-                    + ". Try again later.", null);
-            LOG.warn("Prefect answered {} (attempt {}); answering {}", upstream.status(), attempt, status);
-            return;
-        }
-        boolean timeout = isTimeout(failure);
-        if (idempotent && retry(exchange, attempt, backoff(attempt), timeout ? "Prefect timed out" : "Prefect unreachable")) {
-            return;
-        }
-        if (timeout) {
-            Problems.answer(exchange, 504, "Prefect timeout", "Prefect did not answer in time"
-                    + (idempotent ? " (" + attempt + " attempt(s))" : "") + ". Try again later.", null);
-        } else {
-            Problems.answer(exchange, 502, "Prefect unreachable", "Prefect could not be reached ("
-                    + rootCause(failure).getClass().getSimpleName() + ")" + (idempotent ? " after " + attempt + " attempt(s)" : "")
-                    + ". Try again later.", null);
-        }
-        LOG.warn("Prefect call failed for good: {} (attempt {})", rootCause(failure).getClass().getSimpleName(), attempt);
-    }
-
-    private boolean retry(Exchange exchange, int attempt, long waitMillis, String why) {
-        long elapsed = Duration.ofNanos(System.nanoTime() - exchange.getProperty(STARTED, System.nanoTime(), Long.class)).toMillis();
-        if (attempt >= maxAttempts || waitMillis > maxWaitMillis || elapsed + waitMillis > budgetMillis) {
-            return false;
-        }
-        LOG.info("{}; retry {} of {} in {} ms", why, attempt, maxAttempts - 1, waitMillis);
-        exchange.setProperty(AGAIN, true);
-        exchange.setProperty(DELAY, waitMillis);
-        return true;
-    }
-
-    /** Retry-After in seconds or as an HTTP-date; without one, exponential backoff with jitter. */
-    long retryAfterMillis(String retryAfter, int attempt) {
-        if (retryAfter != null) {
-            String v = retryAfter.trim();
-            try {
-                return Math.max(0, Math.round(Double.parseDouble(v) * 1000));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    Instant when = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                    return Math.max(0, Duration.between(Instant.now(), when).toMillis());
-                } catch (DateTimeParseException notADate) {
-                    // fall through to backoff
+            case SERVER_ERROR -> {
+                PrefectStatusException upstream = find(failure, PrefectStatusException.class);
+                int status = upstream.status() == 503 || upstream.status() == 504 ? upstream.status() : 502;
+                msg.removeHeader("Retry-After");
+                if (upstream.retryAfter() != null) {
+                    msg.setHeader("Retry-After", upstream.retryAfter());
                 }
+                Problems.answer(exchange, status, "Prefect error", "Prefect answered " + upstream.status()
+                        + (idempotent ? " after " + attempts + " attempt(s)" : " (a create is not retried, to avoid duplicates)")
+                        + ". Try again later.", null);
+                LOG.warn("Prefect answered {} (attempt {}); answering {}", upstream.status(), attempts, status);
+            }
+            default -> {
+                msg.removeHeader("Retry-After");
+                if (isTimeout(failure)) {
+                    Problems.answer(exchange, 504, "Prefect timeout", "Prefect did not answer in time"
+                            + (idempotent ? " (" + attempts + " attempt(s))" : "") + ". Try again later.", null);
+                } else {
+                    Problems.answer(exchange, 502, "Prefect unreachable", "Prefect could not be reached ("
+                            + rootCause(failure).getClass().getSimpleName() + ")"
+                            + (idempotent ? " after " + attempts + " attempt(s)" : "") + ". Try again later.", null);
+                }
+                LOG.warn("Prefect call failed for good: {} (attempt {})", rootCause(failure).getClass().getSimpleName(), attempts);
             }
         }
-        return backoff(attempt);
-    }
-
-    long backoff(int attempt) {
-        long base = backoffMillis << Math.min(attempt - 1, 10);
-        return base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
     }
 
     private static Throwable rootCause(Throwable t) {
@@ -273,15 +198,6 @@ public class Gateway {
             c = c.getCause();
         }
         return c;
-    }
-
-    private static boolean isBreakerOpen(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getClass().getName().endsWith("CallNotPermittedException")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean isTimeout(Throwable t) {
@@ -303,16 +219,6 @@ public class Gateway {
             }
         }
         return null;
-    }
-
-    /** Thrown inside the circuit breaker for a 5xx answer so the breaker counts it as a failure. */
-    public void checkUpstreamStatus(Exchange exchange) {
-        Message msg = exchange.getMessage();
-        int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        if (status >= 500) {
-            throw new UpstreamStatusException(status, msg.getBody(String.class), msg.getHeader(Exchange.CONTENT_TYPE, String.class),
-                    msg.getHeader("Retry-After", String.class));
-        }
     }
 
     /** The request is answered: its id leaves the worker thread's log context. */

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.prefectcamel.call.RetryAfter;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.apache.camel.CamelContext;
@@ -110,7 +112,9 @@ final class FacadeToolInvoker {
         if (!check.valid()) {
             return Mono.just(error(invalidArguments(def, args, check.errorMessage())));
         }
+        // asynchronous: a retry wait inside the call holds no thread, the answer arrives when the exchange completes
         return Mono.fromCallable(() -> send(def, args))
+                .flatMap(Mono::fromFuture)
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(settings.callTimeout())
                 .map(answer -> toResult(def, args, answer))
@@ -130,7 +134,7 @@ final class FacadeToolInvoker {
     private record Answer(int status, String contentType, String body, String retryAfter, Exception failure) {
     }
 
-    private Answer send(ToolDefinition def, ObjectNode args) throws Exception {
+    private CompletableFuture<Answer> send(ToolDefinition def, ObjectNode args) throws Exception {
         ObjectNode bodyFields = mapper.createObjectNode();
         String wholeBody = null;
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -146,11 +150,14 @@ final class FacadeToolInvoker {
             }
         }
         String body = wholeBody != null ? wholeBody : bodyFields.isEmpty() ? null : mapper.writeValueAsString(bodyFields);
-        Exchange exchange = template.send("direct:" + def.operationId(), ex -> {
+        return template.asyncSend("direct:" + def.operationId(), ex -> {
             Message in = ex.getIn();
             headers.forEach(in::setHeader);
             in.setBody(body);
-        });
+        }).thenApply(FacadeToolInvoker::answer);
+    }
+
+    private static Answer answer(Exchange exchange) {
         Message out = exchange.getMessage();
         Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String retryAfter = out.getHeader("Retry-After", String.class);
@@ -404,21 +411,10 @@ final class FacadeToolInvoker {
         return null;
     }
 
+    /** Retry-After (seconds or an HTTP-date) as whole seconds for the agent, by the shared parser. */
     private static String retrySeconds(String retryAfter) {
-        if (retryAfter == null || retryAfter.isBlank()) {
-            return null;
-        }
-        String v = retryAfter.trim();
-        if (v.matches("\\d{1,6}")) {
-            return v;
-        }
-        try {
-            long at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toEpochSecond();
-            return Long.toString(Math.max(1, at - System.currentTimeMillis() / 1000));
-        } catch (RuntimeException e) {
-            return null;
-        }
+        Long seconds = RetryAfter.seconds(retryAfter);
+        return seconds == null ? null : Long.toString(seconds);
     }
 
     private McpSchema.CallToolResult error(String message) {

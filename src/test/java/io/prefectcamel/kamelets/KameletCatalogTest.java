@@ -32,6 +32,8 @@ class KameletCatalogTest {
     static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\??([A-Za-z0-9_.-]+)}}");
     static final Set<String> BUILT_IN = Set.of("routeId", "templateId");
     static final Set<String> SECRET_WORDS = Set.of("key", "secret", "token", "password");
+    /** The support jar with the shared Prefect call (retry policy, Retry-After), built and installed by this project. */
+    static final String CALL_SUPPORT_JAR = "mvn:io.prefectcamel:prefect-camel-call:0.1.0-SNAPSHOT";
 
     record Kamelet(Path file, String text, Map<String, Object> doc) {
         String name() {
@@ -193,6 +195,9 @@ class KameletCatalogTest {
         }
         assertThat(k.dependencies()).as("dependencies").containsAll(needed);
 
+        // no Kamelet sleeps: waits are the shared call's asynchronous redelivery
+        assertThat(template).as("no delay step").doesNotContain("delay:");
+
         // a source hands its events on; sinks and actions are called
         if (type.equals("source")) {
             assertThat(template).contains("kamelet:sink").doesNotContain("uri: \"kamelet:source\"");
@@ -218,7 +223,8 @@ class KameletCatalogTest {
                 "jsonpath", "camel:jsonpath",
                 "circuitBreaker", "camel:resilience4j",
                 "library: \"Jackson\"", "camel:jackson",
-                "{{apiUrl}}", "camel:http");
+                "{{apiUrl}}", "camel:http",
+                "io.prefectcamel.call", CALL_SUPPORT_JAR);
         uses.forEach((marker, dep) -> {
             if (template.contains(marker)) {
                 deps.add(dep);

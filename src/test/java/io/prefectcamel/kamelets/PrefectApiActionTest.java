@@ -121,6 +121,18 @@ class PrefectApiActionTest {
     }
 
     @Test
+    void aWaitThatWouldPassTheRetryBudgetFailsAtOnce() throws Exception {
+        prefect.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+        try (KameletHarness h = harness("&retryBudget=1500")) {
+            long t0 = System.nanoTime();
+            Exchange out = h.request("direct:call", null, Map.of("PrefectPath", "/api/x"));
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1500);
+            assertThat(out.getException()).hasMessageContaining("HTTP 429").hasMessageContaining("after 1 attempts");
+        }
+        prefect.verify(1, getRequestedFor(urlEqualTo("/api/x")));
+    }
+
+    @Test
     void retriesA503OnlyWhenTheCallIsIdempotent() throws Exception {
         prefect.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503)));
         try (KameletHarness h = harness("&idempotent=false")) {
