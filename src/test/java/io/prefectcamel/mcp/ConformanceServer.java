@@ -9,7 +9,7 @@ import org.apache.camel.main.Main;
 
 /**
  * The real service for the MCP conformance suite (conformance/run.sh): configured like {@link Application}
- * (application.properties, every {@code classpath:routes/*.camel.yaml}, the MCP server found by the package scan)
+ * (application.properties, every {@code classpath:routes/*.camel.yaml}, the MCP server application.properties names)
  * on the embedded Prefect sandbox with its demo data, plus the suite's fixture tools ({@link ConformanceFixtures},
  * {@code mcp.test-fixtures=true}). Test classpath only.
  *
@@ -28,8 +28,8 @@ public final class ConformanceServer {
     public static void main(String[] args) throws Exception {
         Main main = Application.newMain();
 
-        Map<String, String> env = Map.of("PREFECT_SANDBOX", "true", "PREFECT_API_KEY", SANDBOX_KEY);
-        SandboxSwitch sandbox = new SandboxSwitch(env::get);
+        Map<String, String> settings = Map.of(SandboxSwitch.SANDBOX, "true", SandboxSwitch.API_KEY, SANDBOX_KEY);
+        SandboxSwitch sandbox = new SandboxSwitch(settings::get);
         sandbox.apply(main);
         main.addOverrideProperty("prefect.api-url", sandbox.sandbox().baseUrl());
         main.addOverrideProperty("prefect.api-key", SANDBOX_KEY);
