@@ -3,7 +3,6 @@ package io.prefectcamel;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.prefectcamel.mcp.McpRoutes;
 import org.apache.camel.main.Main;
 
 /**
@@ -20,13 +19,13 @@ public final class Application {
     }
 
     /**
-     * The service's Camel Main: the YAML routes and the MCP server, named explicitly (no package scan, so
-     * nothing else on the classpath is picked up as a route).
+     * The service's Camel Main: the YAML routes, named explicitly (no package scan, so nothing else on the classpath
+     * is picked up as a route). The MCP server comes from application.properties
+     * ({@code camel.main.routes-builder-classes}), as it does under {@code camel run} and Camel K.
      */
     public static Main newMain() {
         Main main = new Main();
         main.configure().withRoutesIncludePattern(ROUTES);
-        main.configure().addRoutesBuilder(new McpRoutes());
         return main;
     }
 
