@@ -26,14 +26,16 @@ java -cp "$work/app/prefect-camel.jar:$work/app/lib/*" io.prefectcamel.sandbox.P
 pids+=($!)
 
 A=9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5f W=4f6e8d2c-1b3a-4d5e-9f80-7a6b5c4d3e2f
-routes=(routes/*.camel.yaml)
+root=$PWD
+routes=("$root"/routes/*.camel.yaml)
 # the MCP server starts from application.properties (camel.main.routes-builder-classes), as in the service;
-# the sandbox's demo ids are the defaults MCP callers may leave out
-PREFECT_API_URL=http://127.0.0.1:$sandbox_port java -cp "$(cat $work/cp.txt)" scripts/jbang/CamelCli.java run \
-  "${routes[@]}" application.properties src/main/resources/openapi/prefect-camel-openapi.yaml \
+# the sandbox's demo ids are the defaults MCP callers may leave out. camel run keeps its state (.camel-jbang/) in the
+# directory it runs in: run it in $work, with the files named by absolute path.
+(cd "$work" && PREFECT_API_URL=http://127.0.0.1:$sandbox_port exec java -cp "$(cat cp.txt)" "$root/scripts/jbang/CamelCli.java" \
+  run "${routes[@]}" "$root/application.properties" "$root/src/main/resources/openapi/prefect-camel-openapi.yaml" \
   --dep=io.prefectcamel:prefect-camel:0.1.0-SNAPSHOT \
   --prop=camel.server.port="$rest_port" --prop=camel.management.port="$mgmt_port" --prop=mcp.port="$mcp_port" \
-  --prop=prefect.account-id=$A --prop=prefect.workspace-id=$W > "$work/camel-run.log" 2>&1 &
+  --prop=prefect.account-id=$A --prop=prefect.workspace-id=$W > camel-run.log 2>&1) &
 pids+=($!)
 
 fail() {
