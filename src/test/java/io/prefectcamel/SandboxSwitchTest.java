@@ -120,8 +120,9 @@ class SandboxSwitchTest {
         }
     }
 
+    /** Over the variable application.properties reads; Camel's own mapping of the variable would still win. */
     @Test
-    void anOverridePropertyWinsOverTheEnvironment() throws Exception {
+    void anOverridePropertyWinsOverApplicationProperties() throws Exception {
         Outcome o = start(FakeEnvironment.of(Map.of("PREFECT_SANDBOX", "true")),
                 main -> main.addOverrideProperty(SandboxSwitch.SANDBOX, "false"));
         assertThat(o.sandbox()).isNull();

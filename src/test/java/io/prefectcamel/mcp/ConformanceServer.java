@@ -5,7 +5,10 @@ import java.util.Map;
 import io.prefectcamel.Application;
 import io.prefectcamel.SandboxSwitch;
 import io.prefectcamel.testing.FreePort;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * The real service for the MCP conformance suite (conformance/run.sh): configured like {@link Application}
@@ -33,6 +36,15 @@ public final class ConformanceServer {
         sandbox.apply(main);
         main.addOverrideProperty("prefect.api-url", sandbox.sandbox().baseUrl());
         main.addOverrideProperty("prefect.api-key", SANDBOX_KEY);
+        // Camel lets an environment variable spelled like a property (PREFECT_API_URL, PREFECT_API_KEY) win over
+        // override properties: look at the environment only for what nothing else sets
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeInitialize(BaseMainSupport support) {
+                ((PropertiesComponent) support.getCamelContext().getPropertiesComponent())
+                        .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
+            }
+        });
 
         String restPort = System.getProperty("camel.server.port", Integer.toString(FreePort.next()));
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
