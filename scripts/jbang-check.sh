@@ -13,13 +13,23 @@ rest_port=$(free_port) sandbox_port=$(free_port) mcp_port=$(free_port)
 mgmt_port=$rest_port
 
 mvn -B -q -f scripts/jbang/pom.xml dependency:build-classpath -Dmdep.outputFile="$PWD/$work/cp.txt" >/dev/null
-# `camel run --dep=...` takes the project's beans from the local Maven repository: install this build there
-mvn -B -q install -DskipTests
+mvn -B -q package -DskipTests
+# `camel run --dep=...` takes the project's beans from a Maven repository. Not 0.1.0-SNAPSHOT from the local one: other
+# checkouts share it, and their `mvn install` can replace that jar while this check runs. This build goes to a
+# repository in $work instead, under a version of this run's own.
+check_version=0.1.0-jbang-check-$(date +%s)-$$
+repo=$PWD/$work/repo
+rm -rf "$repo" && sed "0,/<version>0.1.0-SNAPSHOT<\/version>/s//<version>$check_version<\/version>/" pom.xml > "$work/pom.xml"
+mvn -B -q install:install-file -Dfile=target/prefect-camel.jar -DpomFile="$work/pom.xml" -DlocalRepositoryPath="$repo" >/dev/null
 # the sandbox runs from a copy, so a rebuild of target/ cannot pull classes from under it
 rm -rf "$work/app" && mkdir -p "$work/app" && cp -r target/prefect-camel.jar target/lib "$work/app/"
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+# camel run copies the jar into the local repository as it resolves it: that copy goes too
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$HOME/.m2/repository/io/prefectcamel/prefect-camel/$check_version"
+}
 trap cleanup EXIT
 java -cp "$work/app/prefect-camel.jar:$work/app/lib/*" io.prefectcamel.sandbox.PrefectSandbox --port "$sandbox_port" --seed \
   > "$work/sandbox.log" 2>&1 &
@@ -31,9 +41,12 @@ routes=("$root"/routes/*.camel.yaml)
 # the MCP server starts from application.properties (camel.main.routes-builder-classes), as in the service;
 # the sandbox's demo ids are the defaults MCP callers may leave out. camel run keeps its state (.camel-jbang/) in the
 # directory it runs in: run it in $work, with the files named by absolute path.
-(cd "$work" && PREFECT_API_URL=http://127.0.0.1:$sandbox_port exec java -cp "$(cat cp.txt)" "$root/scripts/jbang/CamelCli.java" \
+# The caller's PREFECT_* and MCP_* variables are dropped: Camel lets an environment variable win over --prop.
+unset_env=()
+for v in $(compgen -e); do case $v in PREFECT_* | MCP_*) unset_env+=(-u "$v") ;; esac; done
+(cd "$work" && exec env "${unset_env[@]}" PREFECT_API_URL=http://127.0.0.1:$sandbox_port java -cp "$(cat cp.txt)" "$root/scripts/jbang/CamelCli.java" \
   run "${routes[@]}" "$root/application.properties" "$root/src/main/resources/openapi/prefect-camel-openapi.yaml" \
-  --dep=io.prefectcamel:prefect-camel:0.1.0-SNAPSHOT \
+  --repos="file://$repo" --dep=io.prefectcamel:prefect-camel:"$check_version" \
   --prop=camel.server.port="$rest_port" --prop=camel.management.port="$mgmt_port" --prop=mcp.port="$mcp_port" \
   --prop=prefect.account-id=$A --prop=prefect.workspace-id=$W > camel-run.log 2>&1) &
 pids+=($!)
@@ -80,8 +93,8 @@ for i in $(seq 1 30); do
   [ "$code" = 200 ] && break
   sleep 1
 done
-version=$(json "$work/mcp-initialize.json" 'm["result"]["protocolVersion"]')
-[ "$code" = 200 ] && [ "$version" = 2025-11-25 ] || fail "no MCP initialize answer on $mcp (status $code)"
+protocol=$(json "$work/mcp-initialize.json" 'm["result"]["protocolVersion"]')
+[ "$code" = 200 ] && [ "$protocol" = 2025-11-25 ] || fail "no MCP initialize answer on $mcp (status $code)"
 id=$(tr -d '\r' < "$work/mcp-initialize.headers" | awk 'tolower($1) == "mcp-session-id:" {print $2}')
 if [ -n "$id" ]; then session=(-H "Mcp-Session-Id: $id"); fi
 mcp_post initialized '{"jsonrpc":"2.0","method":"notifications/initialized"}' > /dev/null
@@ -95,5 +108,5 @@ names=$(json "$work/mcp-tools-list.json" '" ".join(t["name"] for t in m["result"
 code=$(mcp_post tools-call '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"count-workspace-events","arguments":{"countable":"event"}}}')
 error=$(json "$work/mcp-tools-call.json" 'm["result"].get("isError", False)')
 [ "$code" = 200 ] && [ "$error" = False ] || fail "MCP tools/call count-workspace-events failed (status $code): $(head -c 300 "$work/mcp-tools-call.json")"
-echo "jbang-check: camel run serves MCP on $mcp (protocol $version${id:+, session}): tools/list listed $tools tools," \
+echo "jbang-check: camel run serves MCP on $mcp (protocol $protocol${id:+, session}): tools/list listed $tools tools," \
   "tools/call count-workspace-events answered $(head -c 120 "$work/mcp-tools-call.json")..."
