@@ -38,6 +38,7 @@ public final class SandboxSwitch extends MainListenerSupport {
     private final UnaryOperator<String> given;
     private PrefectSandbox sandbox;
     private boolean decided;
+    private boolean keyGiven;
 
     /** Reads the settings from the Camel context's properties. */
     public SandboxSwitch() {
@@ -58,6 +59,7 @@ public final class SandboxSwitch extends MainListenerSupport {
             throw new IllegalStateException("apply(main) needs the settings given to the constructor");
         }
         decide(given, main::addOverrideProperty);
+        announce();
         main.addMainListener(this);
     }
 
@@ -66,6 +68,16 @@ public final class SandboxSwitch extends MainListenerSupport {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
         UnaryOperator<String> setting = given != null ? given : key -> properties.resolveProperty(key).orElse(null);
         decide(setting, properties::addOverrideProperty);
+        // Camel puts an environment variable or system property of the same name before override properties
+        if (sandbox != null && !sandbox.baseUrl().equals(properties.resolveProperty(API_URL).orElse(null))) {
+            sandbox.close();
+            sandbox = null;
+            throw new IllegalStateException(SANDBOX + "=true, but " + API_URL + " is also given as an environment"
+                    + " variable (PREFECT_API_URL) or system property, which Camel puts first: drop one of the two");
+        }
+        if (given == null) {
+            announce();
+        }
     }
 
     /** Whether the sandbox is wanted with these settings (looked up by property name). */
@@ -108,11 +120,18 @@ public final class SandboxSwitch extends MainListenerSupport {
         if (trimmed(setting.apply(WORKSPACE_ID)) == null) {
             override.accept(WORKSPACE_ID, PrefectSandbox.DEMO_WORKSPACE_ID);
         }
+        keyGiven = key != null;
+    }
+
+    private void announce() {
+        if (sandbox == null) {
+            return;
+        }
         LOG.info("{}: using the embedded Prefect sandbox at {} (demo account {}, demo workspace {}); {}",
-                key == null ? "No Prefect API key set" : SANDBOX + "=true", sandbox.baseUrl(),
-                PrefectSandbox.DEMO_ACCOUNT_ID, PrefectSandbox.DEMO_WORKSPACE_ID, key == null
-                        ? "set PREFECT_API_KEY (prefect.api-key) to use Prefect Cloud"
-                        : "set PREFECT_SANDBOX (prefect.sandbox) to false or empty to use Prefect");
+                keyGiven ? SANDBOX + "=true" : "No Prefect API key set", sandbox.baseUrl(),
+                PrefectSandbox.DEMO_ACCOUNT_ID, PrefectSandbox.DEMO_WORKSPACE_ID, keyGiven
+                        ? "set PREFECT_SANDBOX (prefect.sandbox) to false or empty to use Prefect"
+                        : "set PREFECT_API_KEY (prefect.api-key) to use Prefect Cloud");
     }
 
     public PrefectSandbox sandbox() {

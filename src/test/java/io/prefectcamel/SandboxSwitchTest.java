@@ -177,6 +177,23 @@ class SandboxSwitchTest {
     }
 
     @Test
+    void aForcedSandboxRefusesToStartWhenCamelPutsAnotherPrefectUrlFirst() {
+        String previous = System.getProperty(SandboxSwitch.API_URL);
+        System.setProperty(SandboxSwitch.API_URL, "http://127.0.0.1:1");
+        try {
+            assertThatThrownBy(() -> start(FakeEnvironment.withSystemProperties(Map.of("PREFECT_SANDBOX", "true")),
+                    main -> { }))
+                    .hasMessageContaining("prefect.sandbox=true, but prefect.api-url is also given");
+        } finally {
+            if (previous == null) {
+                System.clearProperty(SandboxSwitch.API_URL);
+            } else {
+                System.setProperty(SandboxSwitch.API_URL, previous);
+            }
+        }
+    }
+
+    @Test
     void theDecision() {
         assertThat(SandboxSwitch.wanted(Map.<String, String>of()::get)).isTrue();
         assertThat(SandboxSwitch.wanted(Map.of("prefect.api-url", "https://api.prefect.cloud/", "prefect.api-key", " ")::get))
