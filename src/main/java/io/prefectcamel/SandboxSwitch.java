@@ -72,8 +72,11 @@ public final class SandboxSwitch extends MainListenerSupport {
         if (sandbox != null && !sandbox.baseUrl().equals(properties.resolveProperty(API_URL).orElse(null))) {
             sandbox.close();
             sandbox = null;
-            throw new IllegalStateException(SANDBOX + "=true, but " + API_URL + " is also given as an environment"
-                    + " variable (PREFECT_API_URL) or system property, which Camel puts first: drop one of the two");
+            throw new IllegalStateException("The embedded sandbox is on (" + (keyGiven ? SANDBOX + "=true"
+                    : "no " + API_KEY + " for Prefect Cloud") + "), but " + API_URL + " is also given as an environment"
+                    + " variable (PREFECT_API_URL) or system property, which Camel puts before the sandbox's URL: "
+                    + (keyGiven ? "set " + SANDBOX + " to false or empty, or drop that variable"
+                            : "set PREFECT_API_KEY (" + API_KEY + "), or drop that variable"));
         }
         if (given == null) {
             announce();

@@ -181,9 +181,10 @@ class SandboxSwitchTest {
         String previous = System.getProperty(SandboxSwitch.API_URL);
         System.setProperty(SandboxSwitch.API_URL, "http://127.0.0.1:1");
         try {
-            assertThatThrownBy(() -> start(FakeEnvironment.withSystemProperties(Map.of("PREFECT_SANDBOX", "true")),
-                    main -> { }))
-                    .hasMessageContaining("prefect.sandbox=true, but prefect.api-url is also given");
+            assertThatThrownBy(() -> start(FakeEnvironment.withSystemProperties(Map.of("PREFECT_SANDBOX", "true",
+                    "PREFECT_API_KEY", "pnu_settings_test_key")), main -> { }))
+                    .hasMessageContaining("The embedded sandbox is on (prefect.sandbox=true), but prefect.api-url is also given")
+                    .hasMessageNotContaining("pnu_settings_test_key");
         } finally {
             if (previous == null) {
                 System.clearProperty(SandboxSwitch.API_URL);
