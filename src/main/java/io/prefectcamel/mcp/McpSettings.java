@@ -10,8 +10,9 @@ import java.util.Set;
 import org.apache.camel.CamelContext;
 
 /**
- * The MCP server's settings, read from Camel properties (application.properties, system properties or
- * environment variables). See the {@code ## MCP} section of application.properties for each key.
+ * The MCP server's settings, read from Camel properties only (application.properties and the environment variables
+ * its {@code {{env:...}}} defaults name, system properties, override properties). See the {@code ## MCP} section of
+ * application.properties for each key; the default ids are {@code prefect.account-id} / {@code prefect.workspace-id}.
  */
 public record McpSettings(
         boolean enabled,
@@ -60,8 +61,8 @@ public record McpSettings(
                 p.bool("mcp.read-only", false),
                 List.copyOf(origins),
                 List.copyOf(hosts),
-                blankToNull(p.string("prefect.account-id", System.getenv("PREFECT_ACCOUNT_ID"))),
-                blankToNull(p.string("prefect.workspace-id", System.getenv("PREFECT_WORKSPACE_ID"))),
+                blankToNull(p.string("prefect.account-id", null)),
+                blankToNull(p.string("prefect.workspace-id", null)),
                 p.bool("mcp.test-fixtures", false),
                 Math.max(1, p.integer("mcp.tools-page-size", 50)),
                 Math.max(1, p.integer("mcp.max-sessions", 1000)),

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import org.apache.camel.v1.Integration;
 import org.apache.camel.v1.Kamelet;
 import org.apache.camel.v1.Pipe;
@@ -106,12 +107,55 @@ class CamelKResourcesTest {
             assertThat(src.getContentRef()).isEqualTo("prefect-camel-routes");
             assertThat(src.getContentKey()).isEqualTo(src.getName());
         });
-        var env = it.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().get(0);
-        assertThat(env.getName()).isEqualTo("PREFECT_API_KEY");
+        var env = integrationEnv(it, "PREFECT_API_KEY");
         assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("prefect-credentials");
         assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-key");
         assertThat(it.getSpec().getTraits().getMount().getConfigs()).contains("configmap:prefect-camel-config");
         assertThat(Files.readString(Path.of("application.properties"))).contains("{{env:PREFECT_API_KEY");
+    }
+
+    static org.apache.camel.v1.integrationspec.template.spec.containers.Env integrationEnv(Integration it, String name) {
+        return it.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("the Integration sets no " + name));
+    }
+
+    @Test
+    void theIntegrationServesMcpOnAllInterfacesBehindItsOwnService() throws IOException {
+        Integration it = STRICT.readValue(CATALOG.resolve("camel-k/prefect-camel.integration.yaml").toFile(), Integration.class);
+        // the mounted ConfigMap is application.properties, which starts the MCP server and maps the variables below
+        Properties app = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("application.properties"))) {
+            app.load(in);
+        }
+        assertThat(app.getProperty("camel.main.routes-builder-classes")).isEqualTo("io.prefectcamel.mcp.McpRoutes");
+        assertThat(app.getProperty("mcp.enabled")).startsWith("{{env:MCP_ENABLED:").endsWith(":true}}");
+        assertThat(app.getProperty("mcp.host")).startsWith("{{env:MCP_HOST:");
+        assertThat(app.getProperty("mcp.port")).startsWith("{{env:MCP_PORT:");
+        assertThat(app.getProperty("mcp.allowed-hosts")).startsWith("{{env:MCP_ALLOWED_HOSTS:");
+
+        assertThat(integrationEnv(it, "MCP_HOST").getValue()).isEqualTo("0.0.0.0");
+        int port = Integer.parseInt(integrationEnv(it, "MCP_PORT").getValue());
+        assertThat(port).isNotEqualTo(it.getSpec().getTraits().getContainer().getPort().intValue());
+        var container = it.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("mcp");
+            assertThat(p.getContainerPort()).isEqualTo(port);
+        });
+
+        Service service = STRICT.readValue(CATALOG.resolve("camel-k/prefect-camel-mcp.service.yaml").toFile(), Service.class);
+        assertThat(service.getSpec().getSelector()).containsEntry("camel.apache.org/integration", it.getMetadata().getName());
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getPort()).isEqualTo(port);
+            assertThat(p.getTargetPort().getIntVal()).isEqualTo(port);
+        });
+        // sessions live in one pod: with replicas, a client must stay on its pod
+        if (it.getSpec().getReplicas() != null && it.getSpec().getReplicas() > 1) {
+            assertThat(service.getSpec().getSessionAffinity()).isEqualTo("ClientIP");
+        }
+        // clients reach it by the Service's name, which the MCP server must accept as Host
+        assertThat(List.of(integrationEnv(it, "MCP_ALLOWED_HOSTS").getValue().split(",")))
+                .contains(service.getMetadata().getName() + ":*");
     }
 
     @Test

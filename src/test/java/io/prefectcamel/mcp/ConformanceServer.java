@@ -5,11 +5,14 @@ import java.util.Map;
 import io.prefectcamel.Application;
 import io.prefectcamel.SandboxSwitch;
 import io.prefectcamel.testing.FreePort;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * The real service for the MCP conformance suite (conformance/run.sh): configured like {@link Application}
- * (application.properties, every {@code classpath:routes/*.camel.yaml}, the MCP server found by the package scan)
+ * (application.properties, every {@code classpath:routes/*.camel.yaml}, the MCP server application.properties names)
  * on the embedded Prefect sandbox with its demo data, plus the suite's fixture tools ({@link ConformanceFixtures},
  * {@code mcp.test-fixtures=true}). Test classpath only.
  *
@@ -28,11 +31,20 @@ public final class ConformanceServer {
     public static void main(String[] args) throws Exception {
         Main main = Application.newMain();
 
-        Map<String, String> env = Map.of("PREFECT_SANDBOX", "true", "PREFECT_API_KEY", SANDBOX_KEY);
-        SandboxSwitch sandbox = new SandboxSwitch(env::get);
+        Map<String, String> settings = Map.of(SandboxSwitch.SANDBOX, "true", SandboxSwitch.API_KEY, SANDBOX_KEY);
+        SandboxSwitch sandbox = new SandboxSwitch(settings::get);
         sandbox.apply(main);
         main.addOverrideProperty("prefect.api-url", sandbox.sandbox().baseUrl());
         main.addOverrideProperty("prefect.api-key", SANDBOX_KEY);
+        // Camel lets an environment variable spelled like a property (PREFECT_API_URL, PREFECT_API_KEY) win over
+        // override properties: look at the environment only for what nothing else sets
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeInitialize(BaseMainSupport support) {
+                ((PropertiesComponent) support.getCamelContext().getPropertiesComponent())
+                        .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
+            }
+        });
 
         String restPort = System.getProperty("camel.server.port", Integer.toString(FreePort.next()));
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
