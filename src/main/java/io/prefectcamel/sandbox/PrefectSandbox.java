@@ -50,6 +50,7 @@ public final class PrefectSandbox implements AutoCloseable {
     private volatile double faultRate429;
     private volatile int addedLatencyMillis;
     private final EventStore store;
+    private final AdminStore admin;
     private final PageToken.Codec tokens = new PageToken.Codec();
 
     private HttpServer server;
@@ -65,6 +66,7 @@ public final class PrefectSandbox implements AutoCloseable {
         this.faultRate429 = b.faultRate429;
         this.addedLatencyMillis = b.addedLatencyMillis;
         this.store = new EventStore(b.clock);
+        this.admin = new AdminStore(b.clock);
     }
 
     public static Builder builder() {
@@ -79,6 +81,8 @@ public final class PrefectSandbox implements AutoCloseable {
         if (seed) {
             SeedData.seed(store, store.clock().instant());
         }
+        AdminApi adminApi = new AdminApi(AdminSpec.get(), admin, this::faultRate429);
+        adminApi.seed();
         try {
             server = HttpServer.create(new InetSocketAddress(host, requestedPort), 256);
         } catch (IOException e) {
@@ -92,7 +96,7 @@ public final class PrefectSandbox implements AutoCloseable {
         };
         executor = Executors.newFixedThreadPool(THREADS, threads);
         server.setExecutor(executor);
-        server.createContext("/", new SandboxHandler(this, store, tokens));
+        server.createContext("/", new SandboxHandler(this, store, tokens, adminApi, admin));
         server.start();
         port = server.getAddress().getPort();
         return this;
@@ -118,6 +122,11 @@ public final class PrefectSandbox implements AutoCloseable {
 
     public EventStore store() {
         return store;
+    }
+
+    /** The administration data (workspaces, teams, bots, ...; always seeded, see {@link AdminSeed}). */
+    AdminStore admin() {
+        return admin;
     }
 
     public void setFaultRate429(double rate) {
