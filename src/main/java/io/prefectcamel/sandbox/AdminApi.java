@@ -780,7 +780,9 @@ final class AdminApi {
                     }
                     v.set("last_login", user.get("last_login"));
                 } else {
-                    v.putNull("user_id");
+                    for (String f : List.of("user_id", "first_name", "last_name", "email")) {
+                        v.putNull(f);
+                    }
                     v.put("handle", bot == null ? null : text(bot, "name"));
                 }
                 v.put("account_role_name", roleName(text(r, "account_role_id")));
