@@ -151,12 +151,10 @@ final class AdminApi {
 
         /** The account and workspace in the path must exist (the record itself is checked by each verb). */
         void parents() {
-            boolean accountIsTheRecord = op.kind().equals(ACCOUNTS) || op.kind().equals("settings")
-                    || "account_id".equals(op.idParam());
-            if (account() != null && !accountIsTheRecord) {
+            if (account() != null && !op.names("account_id") && !op.kind().equals("settings")) {
                 need(ACCOUNTS, account());
             }
-            if (workspace() != null && !"workspace_id".equals(op.idParam()) && !op.id().equals("readMyWorkspaceScopes")) {
+            if (workspace() != null && !op.names("workspace_id") && !op.id().equals("readMyWorkspaceScopes")) {
                 workspaceRecord();
             }
         }
@@ -281,7 +279,7 @@ final class AdminApi {
         }
 
         boolean inScope(ObjectNode r) {
-            if (account() != null && !"account_id".equals(op.idParam()) && r.has("account_id")) {
+            if (account() != null && !op.names("account_id") && r.has("account_id")) {
                 String a = text(r, "account_id");
                 if (a != null && !a.equals(account())) {
                     return false;
@@ -290,7 +288,7 @@ final class AdminApi {
                     return false;
                 }
             }
-            return workspace() == null || "workspace_id".equals(op.idParam()) || workspace().equals(text(r, "workspace_id"));
+            return workspace() == null || op.names("workspace_id") || workspace().equals(text(r, "workspace_id"));
         }
 
         /** The path's account and workspace ids become the new record's fields. */

@@ -38,6 +38,12 @@ final class AdminSpec {
     record Op(String id, String method, List<String> segments, Verb verb, String kind, JsonNode body,
               boolean bodyRequired, int status, JsonNode response) {
 
+        /** Whether the path parameter is the id of a record of the operation's own kind ({@code workspaces/{workspace_id}}). */
+        boolean names(String param) {
+            int i = segments.indexOf("{" + param + "}");
+            return i > 0 && segments.get(i - 1).equals(kind);
+        }
+
         /** The last path parameter: the id of the record the operation is about. */
         String idParam() {
             for (int i = segments.size() - 1; i >= 0; i--) {

@@ -417,14 +417,17 @@ class AdminSandboxHttpTest {
         assertThat(again.get(0).path("id").asText()).as("the same access").isEqualTo(first.path("id").asText());
         assertThat(again.get(0).path("workspace_role_id").asText()).isEqualTo(AdminSeed.ROLE_DEVELOPER_ID);
         JsonNode accesses = ok(call("POST", w + "/user_access/filter", "{}"), 200);
-        assertThat(texts(accesses, "user_id")).contains(ada, AdminSeed.DEMO_USER_ID);
+        assertThat(texts(accesses, "user_id")).containsExactlyInAnyOrder(ada, AdminSeed.DEMO_USER_ID);
+        assertThat(texts(accesses, "workspace_id")).containsOnly(ws.path("id").asText());
         assertThat(ok(call("GET", w + "/user_access/" + first.path("id").asText(), null), 200).path("handle").asText()).isEqualTo("ada");
 
         JsonNode team = ok(call("POST", account + "/teams/", "{\"name\":\"" + unique("Ops") + "\"}"), 201);
         JsonNode teamAccess = ok(call("PUT", w + "/team_access/",
                 "[{\"team_id\":\"" + team.path("id").asText() + "\",\"workspace_role_id\":\"" + AdminSeed.ROLE_RUNNER_ID + "\"}]"), 200);
         assertThat(teamAccess.get(0).path("team_id").asText()).isEqualTo(team.path("id").asText());
-        assertThat(texts(ok(call("POST", w + "/team_access/filter", "{}"), 200), "team_name")).contains(team.path("name").asText());
+        JsonNode teamAccesses = ok(call("POST", w + "/team_access/filter", "{}"), 200);
+        assertThat(texts(teamAccesses, "team_name")).containsExactly(team.path("name").asText());
+        assertThat(texts(teamAccesses, "workspace_id")).as("this workspace's only").containsOnly(ws.path("id").asText());
 
         JsonNode actors = ok(call("GET", w + "/access/", null), 200);
         assertThat(texts(actors, "type")).contains("user", "team");
