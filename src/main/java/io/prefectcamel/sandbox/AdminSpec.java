@@ -123,7 +123,7 @@ final class AdminSpec {
         reached.add("AccountSettings-Output");
         collectRefs(all.path("AccountSettings-Output"), all, reached);
         for (String name : reached) {
-            kept.set(name, all.path(name));
+            kept.set(name, lean(all.path(name).deepCopy(), false));
         }
         this.schemas = kept;
         List<String> scopes = new ArrayList<>();
@@ -260,6 +260,19 @@ final class AdminSpec {
             n += isParam(s) ? 1 : 0;
         }
         return n;
+    }
+
+    /** The schema without the words written for readers (titles, descriptions, examples): most of its size. */
+    private static JsonNode lean(JsonNode schema, boolean isPropertyMap) {
+        if (schema instanceof ObjectNode o) {
+            if (!isPropertyMap) {
+                o.remove(List.of("title", "description", "examples", "deprecated"));
+            }
+            o.fields().forEachRemaining(f -> lean(f.getValue(), !isPropertyMap && f.getKey().equals("properties")));
+        } else if (schema.isArray()) {
+            schema.forEach(item -> lean(item, false));
+        }
+        return schema;
     }
 
     private static void collectRefs(JsonNode node, JsonNode all, Set<String> reached) {

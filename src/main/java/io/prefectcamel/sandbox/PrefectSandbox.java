@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory stand-in for Prefect Cloud's events API, served over HTTP on Prefect Cloud's own
- * paths ({@code /api/accounts/{account_id}[/workspaces/{workspace_id}]/events...}).
+ * An in-memory stand-in for Prefect Cloud's events API and administration API, served over HTTP on
+ * Prefect Cloud's own paths ({@code /api/accounts/{account_id}[/workspaces/{workspace_id}]/events...},
+ * {@code /api/accounts/{account_id}/bots/}, {@code /api/me/}, ...). The administration data is always
+ * seeded ({@link AdminSeed}); {@code seed(true)} adds demo events.
  *
  * <pre>{@code
  * try (PrefectSandbox sandbox = PrefectSandbox.builder().seed(true).build().start()) {
