@@ -108,17 +108,13 @@ final class AdminApi {
         }
     }
 
-    /** The caller's actor record (a user or a bot). */
+    /** The caller's actor record (a user or a bot); empty when it was deleted. */
     private ObjectNode caller(String actorId) {
-        if (actorId == null) {
-            ObjectNode me = store.get(USERS, AdminSeed.DEMO_USER_ID);
-            if (me == null) {
-                throw ApiException.detail(401, "Invalid authentication credentials").header("WWW-Authenticate", "Bearer");
-            }
-            return me;
+        ObjectNode actor = actorId == null ? store.get(USERS, AdminSeed.DEMO_USER_ID) : store.first(USERS, "actor_id", actorId);
+        if (actor == null && actorId != null) {
+            actor = store.first(BOTS, "actor_id", actorId);
         }
-        ObjectNode actor = store.first(USERS, "actor_id", actorId);
-        return actor != null ? actor : store.first(BOTS, "actor_id", actorId);
+        return actor == null ? Json.object() : actor;
     }
 
     /** One request in progress. */
@@ -169,7 +165,12 @@ final class AdminApi {
 
         Answer run() {
             return switch (op.id()) {
-                case "readMyProfile" -> ok(view(USERS, caller));
+                case "readMyProfile" -> {
+                    if (!caller.has("id")) {
+                        throw notFound(USERS);
+                    }
+                    yield ok(view(USERS, caller));
+                }
                 case "readMyAccounts" -> ok(myAccounts());
                 case "readMyWorkspaces" -> ok(myWorkspaces());
                 case "readMyApiKeys" -> ok(keys(caller));
@@ -338,7 +339,7 @@ final class AdminApi {
 
         /** What follows a generic create. */
         void created(String kind, ObjectNode r) {
-            if (kind.equals(WORKSPACES)) {
+            if (kind.equals(WORKSPACES) && caller.has("id")) {
                 // the creator can use the workspace it made: Owner access
                 boolean bot = store.get(BOTS, text(caller, "id")) != null;
                 grant(bot ? BOT_ACCESS : USER_ACCESS, bot ? "bot_id" : "user_id", text(caller, "id"), text(r, "id"), AdminSeed.ROLE_OWNER_ID);
@@ -615,6 +616,9 @@ final class AdminApi {
         /** The workspace roles an actor holds in a workspace: its own access and its teams'. */
         Set<String> roleIds(String actorId, String workspaceId) {
             Set<String> roles = new LinkedHashSet<>();
+            if (actorId == null) {
+                return roles;
+            }
             ObjectNode user = store.first(USERS, "actor_id", actorId);
             ObjectNode bot = store.first(BOTS, "actor_id", actorId);
             for (ObjectNode a : store.list(USER_ACCESS, a -> workspaceId.equals(text(a, "workspace_id"))

@@ -105,6 +105,9 @@ public final class AdminStore {
 
     /** The first record of a kind whose field has the value, or null. */
     synchronized ObjectNode first(String kind, String field, String value) {
+        if (value == null) {
+            return null;
+        }
         for (ObjectNode r : table(kind).values()) {
             if (Objects.equals(text(r, field), value)) {
                 return r;

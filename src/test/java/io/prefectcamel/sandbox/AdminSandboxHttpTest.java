@@ -466,6 +466,39 @@ class AdminSandboxHttpTest {
         assertThat(call("PUT", account + "/teams/" + UUID.randomUUID() + "/members", body).status()).isEqualTo(404);
     }
 
+    @Test
+    void aDeletedUserLosesMembershipAccessAndKeys() {
+        try (PrefectSandbox own = PrefectSandbox.builder().build().start()) {
+            String ownApi = own.baseUrl() + "/api";
+            String user = ownApi + "/users/" + AdminSeed.DEMO_USER_ID;
+            String key = ok(call("POST", user + "/api_keys", "{\"name\":\"doomed\"}", null), 201).path("key").asText();
+            assertThat(call("GET", ownApi + "/me/", null, key).status()).isEqualTo(200);
+
+            ok(call("DELETE", user, null, null), 204);
+            assertThat(call("GET", user, null, null).status()).isEqualTo(404);
+            assertThat(call("GET", ownApi + "/me/", null, key).status()).as("the deleted user's key").isEqualTo(401);
+            assertThat(call("GET", ownApi + "/me/", null, null).status()).isEqualTo(404);
+            String ownAccount = ownApi + "/accounts/" + A;
+            assertThat(texts(ok(call("POST", ownAccount + "/account_memberships/filter", "{}", null), 200), "handle")).doesNotContain("marvin");
+            assertThat(texts(ok(call("GET", ownAccount + "/workspaces/" + PrefectSandbox.DEMO_WORKSPACE_ID + "/access/", null, null), 200),
+                    "email")).doesNotContain("marvin@prefect.example");
+            assertThat(ok(call("POST", ownAccount + "/teams/", "{\"name\":\"After\"}", null), 201).path("name").asText()).isEqualTo("After");
+        }
+    }
+
+    @Test
+    void deletingTheAccountClosesItsWorkspacesToEvents() {
+        try (PrefectSandbox own = PrefectSandbox.builder().build().start()) {
+            String ownAccount = own.baseUrl() + "/api/accounts/" + A;
+            ok(call("DELETE", ownAccount, null, null), 204);
+            assertThat(call("GET", ownAccount, null, null).status()).isEqualTo(404);
+            assertThat(call("POST", ownAccount + "/teams/filter", "{}", null).status()).isEqualTo(404);
+            assertThat(call("POST", ownAccount + "/workspaces/" + PrefectSandbox.DEMO_WORKSPACE_ID + "/events/filter", "{}", null).status())
+                    .isEqualTo(404);
+            assertThat(call("POST", ownAccount + "/events/filter", "{}", null).status()).isEqualTo(404);
+        }
+    }
+
     // ------------------------------------------------------------------ events and workspaces agree
 
     @Test
