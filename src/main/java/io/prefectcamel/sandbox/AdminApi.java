@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,8 +34,8 @@ import static io.prefectcamel.sandbox.AdminStore.text;
 /**
  * Answers Prefect Cloud's administration operations. Most are create / read / update / delete / filter over one
  * resource kind and run through one generic path driven by {@link AdminSpec} (the kind, the verb, the request
- * schema to validate, the status and response schema to answer); {@link #view} adds the fields Prefect derives
- * from other records (a bot's role name, a team's members). What has its own behaviour is written out below:
+ * schema to validate, the status and response schema to answer); {@link AdminViews} adds the fields Prefect
+ * derives from other records (a bot's role name, a team's members). What has its own behaviour is written out below:
  * API keys, invitations, access upserts, team members, {@code me/*}, scopes, actor access and rate limits.
  */
 final class AdminApi {
@@ -62,12 +61,14 @@ final class AdminApi {
     private final AdminSpec spec;
     private final SchemaCheck schemas;
     private final AdminStore store;
+    private final AdminViews views;
     private final DoubleSupplier faultRate429;
 
     AdminApi(AdminSpec spec, AdminStore store, DoubleSupplier faultRate429) {
         this.spec = spec;
         this.schemas = new SchemaCheck(spec);
         this.store = store;
+        this.views = new AdminViews(store);
         this.faultRate429 = faultRate429;
     }
 
@@ -169,7 +170,7 @@ final class AdminApi {
                     if (!caller.has("id")) {
                         throw notFound(USERS);
                     }
-                    yield ok(view(USERS, caller));
+                    yield ok(views.view(USERS, caller));
                 }
                 case "readMyAccounts" -> ok(myAccounts());
                 case "readMyWorkspaces" -> ok(myWorkspaces());
@@ -185,7 +186,7 @@ final class AdminApi {
                 case "readAccountSettings" -> new Answer(200, schemas.render(spec.schema("AccountSettings-Output"),
                         need(ACCOUNTS, account()).path("settings")));
                 case "updateAccountSettings" -> {
-                    merge((ObjectNode) need(ACCOUNTS, account()).get("settings"), body, true);
+                    AdminViews.merge((ObjectNode) need(ACCOUNTS, account()).get("settings"), body, true);
                     yield ok(null);
                 }
                 case "deleteAccount" -> deleteAccount();
@@ -221,7 +222,7 @@ final class AdminApi {
                 case "upsertTeamMembers" -> upsertTeamMembers();
                 case "removeTeamMember" -> {
                     ObjectNode team = need(TEAMS, params.get("team_id"));
-                    if (!Objects.equals(text(team, "account_id"), account()) || !removeText((ArrayNode) team.get("member_actor_ids"),
+                    if (!Objects.equals(text(team, "account_id"), account()) || !AdminViews.removeText((ArrayNode) team.get("member_actor_ids"),
                             params.get("actor_id"))) {
                         throw ApiException.detail(404, "Team member not found.");
                     }
@@ -238,25 +239,25 @@ final class AdminApi {
             return switch (op.verb()) {
                 case CREATE -> {
                     ObjectNode r = AdminSeed.record(AdminStore.newId(), store.now());
-                    merge(r, body, false);
+                    AdminViews.merge(r, body, false);
                     stamp(r);
                     unique(kind, r);
                     checkReferences(r);
                     store.put(kind, r);
                     created(kind, r);
-                    yield ok(view(kind, r));
+                    yield ok(views.view(kind, r));
                 }
-                case READ -> ok(view(kind, find(kind)));
+                case READ -> ok(views.view(kind, find(kind)));
                 case UPDATE -> {
                     ObjectNode r = find(kind);
                     builtIn(kind, r);
                     ObjectNode changed = r.deepCopy();
-                    merge(changed, body, op.method().equals("PATCH"));
+                    AdminViews.merge(changed, body, op.method().equals("PATCH"));
                     unique(kind, changed);
                     checkReferences(changed);
                     r.setAll(changed);
                     r.put("updated", store.now());
-                    yield ok(view(kind, r));
+                    yield ok(views.view(kind, r));
                 }
                 case DELETE -> {
                     ObjectNode r = find(kind);
@@ -377,7 +378,7 @@ final class AdminApi {
             store.removeWhere(MEMBERSHIPS, m -> actorId.equals(text(m, "actor_id")));
             store.removeWhere(SESSIONS, s -> id.equals(text(s, "user_id")));
             for (ObjectNode team : store.list(TEAMS, t -> true)) {
-                removeText((ArrayNode) team.get("member_actor_ids"), actorId);
+                AdminViews.removeText((ArrayNode) team.get("member_actor_ids"), actorId);
             }
             for (ObjectNode key : store.keysOf(actorId)) {
                 store.revokeKey(text(key, "id"));
@@ -405,33 +406,33 @@ final class AdminApi {
 
         Answer filter(String kind) {
             JsonNode b = body == null || body.isNull() ? Json.object() : body;
-            List<ObjectNode> views = new ArrayList<>();
+            List<ObjectNode> shown = new ArrayList<>();
             for (ObjectNode r : store.list(kind, this::inScope)) {
-                views.add(view(kind, r));
+                shown.add(views.view(kind, r));
             }
             JsonNode criteria = FILTER_FIELD.containsKey(kind) ? b.get(FILTER_FIELD.get(kind)) : null;
             if (criteria != null && criteria.isObject()) {
-                views.removeIf(v -> !matches(criteria, v));
+                shown.removeIf(v -> !AdminViews.matches(criteria, v));
             }
             if (kind.equals(MEMBERSHIPS)) {
                 boolean onlyUsers = b.path("only_users").asBoolean(false);
                 boolean onlyBots = b.path("only_bots").asBoolean(false);
-                views.removeIf(v -> (onlyUsers && v.path("user_id").isNull()) || (onlyBots && !v.path("user_id").isNull())
+                shown.removeIf(v -> (onlyUsers && v.path("user_id").isNull()) || (onlyBots && !v.path("user_id").isNull())
                         || (b.hasNonNull("active") && v.path("active").asBoolean() != b.get("active").asBoolean()));
             }
             String sort = b.path("sort").asText("");
             if (sort.startsWith("NAME_")) {
-                views.sort(Comparator.comparing(v -> v.path("name").asText(v.path("handle").asText("")).toLowerCase(Locale.ROOT)));
+                shown.sort(Comparator.comparing(v -> v.path("name").asText(v.path("handle").asText("")).toLowerCase(Locale.ROOT)));
             } else {
-                views.sort(Comparator.comparing(v -> v.path("created").asText("")));
+                shown.sort(Comparator.comparing(v -> v.path("created").asText("")));
             }
             if (sort.endsWith("_DESC")) {
-                java.util.Collections.reverse(views);
+                java.util.Collections.reverse(shown);
             }
             int offset = b.path("offset").asInt(0);
             int limit = b.path("limit").asInt(200);
             ArrayNode page = Json.array();
-            views.subList(Math.min(offset, views.size()), (int) Math.min(views.size(), (long) offset + limit)).forEach(page::add);
+            shown.subList(Math.min(offset, shown.size()), (int) Math.min(shown.size(), (long) offset + limit)).forEach(page::add);
             return ok(page);
         }
 
@@ -473,7 +474,7 @@ final class AdminApi {
         Answer withNewKey(ObjectNode bot, JsonNode expiration) {
             AdminStore.Issued issued = store.issueKey("pnb_", text(bot, "actor_id"), text(bot, "name"), expiration);
             bot.put("api_key_id", text(issued.record(), "id"));
-            ObjectNode answer = view(BOTS, bot);
+            ObjectNode answer = views.view(BOTS, bot);
             ObjectNode key = issued.record().deepCopy();
             key.put("key", issued.key());
             answer.set("api_key", key);
@@ -533,7 +534,7 @@ final class AdminApi {
             for (JsonNode item : items) {
                 ObjectNode r = grant(kind, field, Uuids.canonical(item.get(field).asText()), workspace(),
                         Uuids.canonical(item.get("workspace_role_id").asText()));
-                out.add(view(kind, r));
+                out.add(views.view(kind, r));
             }
             return new Answer(op.status(), schemas.render(op.response(), body.isArray() ? out : out.get(0)));
         }
@@ -567,11 +568,11 @@ final class AdminApi {
             }
             ArrayNode members = (ArrayNode) team.get("member_actor_ids");
             for (String actor : actors) {
-                removeText(members, actor);
+                AdminViews.removeText(members, actor);
                 members.add(actor);
             }
             team.put("updated", store.now());
-            return new Answer(200, schemas.render(spec.schema("TeamResponse"), view(TEAMS, team)));
+            return new Answer(200, schemas.render(spec.schema("TeamResponse"), views.view(TEAMS, team)));
         }
 
         // ------------------------------------------------------------ me, scopes, actors
@@ -587,7 +588,7 @@ final class AdminApi {
                 a.put("account_membership_id", text(m, "id"));
                 a.put("account_id", text(account, "id"));
                 a.put("account_name", text(account, "name"));
-                a.put("account_role_name", roleName(text(m, "account_role_id")));
+                a.put("account_role_name", views.roleName(text(m, "account_role_id")));
                 a.put("account_handle", text(account, "handle"));
                 a.put("account_plan_type", text(account, "plan_type"));
                 a.put("account_plan_tier", text(account, "plan_tier"));
@@ -631,7 +632,7 @@ final class AdminApi {
             }
             for (ObjectNode a : store.list(TEAM_ACCESS, a -> workspaceId.equals(text(a, "workspace_id")))) {
                 ObjectNode team = store.get(TEAMS, text(a, "team_id"));
-                if (team != null && containsText(team.get("member_actor_ids"), actorId)) {
+                if (team != null && AdminViews.containsText(team.get("member_actor_ids"), actorId)) {
                     roles.add(text(a, "workspace_role_id"));
                 }
             }
@@ -727,7 +728,7 @@ final class AdminApi {
             ArrayNode out = Json.array();
             String kind = op.kind();
             for (ObjectNode r : records) {
-                out.add(view(kind, r));
+                out.add(views.view(kind, r));
             }
             return out;
         }
@@ -739,184 +740,7 @@ final class AdminApi {
         }
     }
 
-    // ---------------------------------------------------------------- views
-
-    /** A record as Prefect shows it: a copy with the fields Prefect takes from other records. */
-    private ObjectNode view(String kind, ObjectNode r) {
-        ObjectNode v = r.deepCopy();
-        switch (kind) {
-            case BOTS -> {
-                v.put("account_role_name", roleName(text(r, "account_role_id")));
-                ObjectNode key = store.get(API_KEYS, text(r, "api_key_id"));
-                if (key == null) {
-                    key = Json.object().put("name", text(r, "name"));
-                }
-                v.set("api_key", key);
-            }
-            case TEAMS -> {
-                ArrayNode members = v.putArray("memberships");
-                for (JsonNode actorId : r.path("member_actor_ids")) {
-                    ObjectNode member = member(actorId.asText());
-                    if (member != null) {
-                        members.add(member);
-                    }
-                }
-                ArrayNode workspaces = v.putArray("workspaces");
-                for (ObjectNode a : store.list(TEAM_ACCESS, a -> text(r, "id").equals(text(a, "team_id")))) {
-                    ObjectNode ws = store.get(WORKSPACES, text(a, "workspace_id"));
-                    ObjectNode role = store.get(ROLES, text(a, "workspace_role_id"));
-                    workspaces.addObject().put("workspace_id", text(a, "workspace_id"))
-                            .put("workspace_handle", ws == null ? null : text(ws, "handle"))
-                            .put("workspace_role_id", text(a, "workspace_role_id"))
-                            .put("workspace_role_name", role == null ? null : text(role, "name"));
-                }
-            }
-            case MEMBERSHIPS -> {
-                String actorId = text(r, "actor_id");
-                ObjectNode user = store.first(USERS, "actor_id", actorId);
-                ObjectNode bot = user == null ? store.first(BOTS, "actor_id", actorId) : null;
-                if (user != null) {
-                    v.put("user_id", text(user, "id"));
-                    for (String f : List.of("first_name", "last_name", "handle", "email")) {
-                        v.put(f, text(user, f));
-                    }
-                    v.set("last_login", user.get("last_login"));
-                } else {
-                    for (String f : List.of("user_id", "first_name", "last_name", "email")) {
-                        v.putNull(f);
-                    }
-                    v.put("handle", bot == null ? null : text(bot, "name"));
-                }
-                v.put("account_role_name", roleName(text(r, "account_role_id")));
-                ArrayNode teams = v.putArray("teams");
-                for (ObjectNode t : store.list(TEAMS, t -> containsText(t.get("member_actor_ids"), actorId))) {
-                    teams.addObject().put("id", text(t, "id")).put("name", text(t, "name"));
-                }
-            }
-            case USER_ACCESS -> {
-                ObjectNode user = store.get(USERS, text(r, "user_id"));
-                if (user != null) {
-                    for (String f : List.of("actor_id", "first_name", "last_name", "email", "handle")) {
-                        v.put(f, text(user, f));
-                    }
-                }
-            }
-            case BOT_ACCESS -> {
-                ObjectNode bot = store.get(BOTS, text(r, "bot_id"));
-                if (bot != null) {
-                    v.put("actor_id", text(bot, "actor_id"));
-                    v.put("bot_name", text(bot, "name"));
-                }
-            }
-            case TEAM_ACCESS -> {
-                ObjectNode team = store.get(TEAMS, text(r, "team_id"));
-                v.put("team_name", team == null ? null : text(team, "name"));
-            }
-            case ROLES -> v.set("permissions", r.path("scopes").deepCopy());
-            default -> {
-            }
-        }
-        return v;
-    }
-
-    private ObjectNode member(String actorId) {
-        ObjectNode user = store.first(USERS, "actor_id", actorId);
-        if (user != null) {
-            return Json.object().put("id", actorId).put("handle", text(user, "handle"))
-                    .put("name", text(user, "first_name") + " " + text(user, "last_name")).put("email", text(user, "email"))
-                    .put("type", "user");
-        }
-        ObjectNode bot = store.first(BOTS, "actor_id", actorId);
-        return bot == null ? null : Json.object().put("id", actorId).put("handle", text(bot, "name"))
-                .put("name", text(bot, "name")).putNull("email").put("type", "service_account");
-    }
-
-    private String roleName(String accountRoleId) {
-        ObjectNode role = store.get(ACCOUNT_ROLES, accountRoleId);
-        return role == null ? null : text(role, "name");
-    }
-
     // ---------------------------------------------------------------- helpers
-
-    /** Copies the body's fields into the record (a nested object is merged); {@code skipNulls}: PATCH semantics. */
-    private static void merge(ObjectNode record, JsonNode body, boolean skipNulls) {
-        if (body == null || !body.isObject()) {
-            return;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            JsonNode value = f.getValue();
-            if (value.isNull() && skipNulls) {
-                continue;
-            }
-            if (value.isTextual() && Uuids.isUuid(value.asText()) && f.getKey().endsWith("_id")) {
-                value = Json.NODES.textNode(Uuids.canonical(value.asText()));
-            }
-            if (value.isObject() && record.get(f.getKey()) instanceof ObjectNode nested) {
-                merge(nested, value, skipNulls);
-            } else {
-                record.set(f.getKey(), value.deepCopy());
-            }
-        }
-    }
-
-    /** Prefect's simple filter criteria: {@code {field: {any_: [...]}}}, {@code like_}, {@code is_global}. */
-    private static boolean matches(JsonNode criteria, ObjectNode view) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = criteria.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> c = it.next();
-            JsonNode crit = c.getValue();
-            if (c.getKey().equals("is_global") && crit.isBoolean()) {
-                if (view.path("account_id").isNull() != crit.asBoolean()) {
-                    return false;
-                }
-                continue;
-            }
-            if (!crit.isObject() || !view.has(c.getKey())) {
-                continue;
-            }
-            String actual = Objects.toString(text(view, c.getKey()), "");
-            JsonNode any = crit.get("any_");
-            if (any != null && any.isArray()) {
-                boolean found = false;
-                for (JsonNode a : any) {
-                    String wanted = Uuids.isUuid(a.asText()) ? Uuids.canonical(a.asText()) : a.asText();
-                    found |= wanted.equals(actual);
-                }
-                if (!found) {
-                    return false;
-                }
-            }
-            JsonNode like = crit.get("like_");
-            if (like != null && like.isTextual()
-                    && !actual.toLowerCase(Locale.ROOT).contains(like.asText().toLowerCase(Locale.ROOT))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean containsText(JsonNode array, String value) {
-        if (array != null) {
-            for (JsonNode v : array) {
-                if (v.asText().equals(value)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static boolean removeText(ArrayNode array, String value) {
-        if (array != null) {
-            for (int i = 0; i < array.size(); i++) {
-                if (array.get(i).asText().equals(value)) {
-                    array.remove(i);
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
 
     private static ApiException notFound(String kind) {
         return ApiException.detail(404, NAMES.getOrDefault(kind, "Object") + " not found.");
