@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory stand-in for Prefect Cloud's events API, served over HTTP on Prefect Cloud's own
- * paths ({@code /api/accounts/{account_id}[/workspaces/{workspace_id}]/events...}).
+ * An in-memory stand-in for Prefect Cloud's events API and administration API, served over HTTP on
+ * Prefect Cloud's own paths ({@code /api/accounts/{account_id}[/workspaces/{workspace_id}]/events...},
+ * {@code /api/accounts/{account_id}/bots/}, {@code /api/me/}, ...). The administration data is always
+ * seeded ({@link AdminSeed}); {@code seed(true)} adds demo events.
  *
  * <pre>{@code
  * try (PrefectSandbox sandbox = PrefectSandbox.builder().seed(true).build().start()) {
@@ -50,6 +52,7 @@ public final class PrefectSandbox implements AutoCloseable {
     private volatile double faultRate429;
     private volatile int addedLatencyMillis;
     private final EventStore store;
+    private final AdminStore admin;
     private final PageToken.Codec tokens = new PageToken.Codec();
 
     private HttpServer server;
@@ -65,6 +68,7 @@ public final class PrefectSandbox implements AutoCloseable {
         this.faultRate429 = b.faultRate429;
         this.addedLatencyMillis = b.addedLatencyMillis;
         this.store = new EventStore(b.clock);
+        this.admin = new AdminStore(b.clock);
     }
 
     public static Builder builder() {
@@ -79,6 +83,8 @@ public final class PrefectSandbox implements AutoCloseable {
         if (seed) {
             SeedData.seed(store, store.clock().instant());
         }
+        AdminApi adminApi = new AdminApi(AdminSpec.get(), admin, this::faultRate429);
+        adminApi.seed();
         try {
             server = HttpServer.create(new InetSocketAddress(host, requestedPort), 256);
         } catch (IOException e) {
@@ -92,7 +98,7 @@ public final class PrefectSandbox implements AutoCloseable {
         };
         executor = Executors.newFixedThreadPool(THREADS, threads);
         server.setExecutor(executor);
-        server.createContext("/", new SandboxHandler(this, store, tokens));
+        server.createContext("/", new SandboxHandler(this, store, tokens, adminApi, admin));
         server.start();
         port = server.getAddress().getPort();
         return this;
@@ -118,6 +124,11 @@ public final class PrefectSandbox implements AutoCloseable {
 
     public EventStore store() {
         return store;
+    }
+
+    /** The administration data (workspaces, teams, bots, ...; always seeded, see {@link AdminSeed}). */
+    AdminStore admin() {
+        return admin;
     }
 
     public void setFaultRate429(double rate) {

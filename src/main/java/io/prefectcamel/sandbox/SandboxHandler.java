@@ -35,11 +35,15 @@ final class SandboxHandler implements HttpHandler {
     private final PrefectSandbox sandbox;
     private final EventStore store;
     private final PageToken.Codec tokens;
+    private final AdminApi admin;
+    private final AdminStore adminStore;
 
-    SandboxHandler(PrefectSandbox sandbox, EventStore store, PageToken.Codec tokens) {
+    SandboxHandler(PrefectSandbox sandbox, EventStore store, PageToken.Codec tokens, AdminApi admin, AdminStore adminStore) {
         this.sandbox = sandbox;
         this.store = store;
         this.tokens = tokens;
+        this.admin = admin;
+        this.adminStore = adminStore;
     }
 
     @Override
@@ -67,15 +71,22 @@ final class SandboxHandler implements HttpHandler {
                 }
                 body = ex.getRequestBody().readNBytes((int) n);
             }
-            Route route = route(ex.getRequestURI().getPath());
-            if (!route.methods.contains(method)) {
+            String path = ex.getRequestURI().getPath();
+            AdminSpec.Match adminCall = admin.match(method, path);
+            Route route = adminCall != null ? null : route(path);
+            if (route != null && !route.methods.contains(method)) {
                 throw ApiException.detail(405, "Method Not Allowed").header("Allow", String.join(", ", route.methods));
             }
-            authenticate(ex);
+            String caller = authenticate(ex);
             double faultRate = sandbox.faultRate429();
             if (faultRate > 0 && ThreadLocalRandom.current().nextDouble() < faultRate) {
                 throw ApiException.detail(429, "Rate limit exceeded")
                         .header("Retry-After", Integer.toString(sandbox.retryAfterSeconds()));
+            }
+            if (adminCall != null) {
+                AdminApi.Answer answer = admin.handle(adminCall, caller, query(ex.getRequestURI().getRawQuery()), parseBody(body));
+                send(ex, answer.status(), answer.body() == null ? null : Json.MAPPER.writeValueAsBytes(answer.body()), Map.of());
+                return;
             }
             dispatch(ex, route, method, body);
         } catch (ApiException e) {
@@ -141,17 +152,36 @@ final class SandboxHandler implements HttpHandler {
         return ApiException.detail(404, "Not Found");
     }
 
-    private void authenticate(HttpExchange ex) {
+    /**
+     * Checks the bearer key: the sandbox's own (when it has one), or a bot's or user's key the sandbox issued and
+     * still honours. A key it refuses (a deleted bot's, a rotated-out or expired one) gets 401 even when the
+     * sandbox has no key of its own. Returns the actor a sandbox-issued key belongs to, null for the sandbox's key.
+     */
+    private String authenticate(HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header != null && header.startsWith("Bearer ") && header.length() > 7) {
+            AdminStore.KeyCheck check = adminStore.checkKey(header.substring(7));
+            if (check.state() == AdminStore.KeyState.VALID) {
+                return check.actorId();
+            }
+            if (check.state() == AdminStore.KeyState.REFUSED) {
+                throw unauthorized();
+            }
+        }
         String key = sandbox.apiKey();
         if (key == null) {
-            return;
+            return null;
         }
-        String header = ex.getRequestHeaders().getFirst("Authorization");
         byte[] expected = ("Bearer " + key).getBytes(StandardCharsets.UTF_8);
         byte[] actual = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, actual)) {
-            throw ApiException.detail(401, "Invalid authentication credentials").header("WWW-Authenticate", "Bearer");
+            throw unauthorized();
         }
+        return null;
+    }
+
+    private static ApiException unauthorized() {
+        return ApiException.detail(401, "Invalid authentication credentials").header("WWW-Authenticate", "Bearer");
     }
 
     private void dispatch(HttpExchange ex, Route route, String method, byte[] body) throws IOException {
@@ -169,6 +199,9 @@ final class SandboxHandler implements HttpHandler {
             flowRunId = pathUuid(route.extra, "flow_run_id", problems);
         }
         problems.throwIfAny();
+        if (route.kind != Kind.HEALTH) {
+            adminStore.checkEventScope(account, workspace);
+        }
         Scope scope = new Scope(account, workspace);
         Map<String, String> query = query(ex.getRequestURI().getRawQuery());
         switch (route.kind) {
@@ -457,7 +490,7 @@ final class SandboxHandler implements HttpHandler {
     // ------------------------------------------------------------------ plumbing
 
     /** The JSON body, or null when there is none; invalid JSON is FastAPI's 422 json_invalid. */
-    private static JsonNode parseBody(byte[] body) {
+    static JsonNode parseBody(byte[] body) {
         if (body == null || body.length == 0) {
             return null;
         }
