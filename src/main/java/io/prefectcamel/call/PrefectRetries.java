@@ -89,7 +89,10 @@ public class PrefectRetries implements Predicate, Policy {
         this.backoffMillis = backoffMillis;
     }
 
-    /** Fixes whether calls are idempotent; unset, each exchange says it in the {@value #IDEMPOTENT} property. */
+    /**
+     * Fixes whether calls are idempotent; unset, each exchange says it in the {@value #IDEMPOTENT} property. When both
+     * are given, a call is idempotent only if both say so.
+     */
     public void setIdempotent(Boolean idempotent) {
         this.idempotent = idempotent;
     }
@@ -137,7 +140,10 @@ public class PrefectRetries implements Predicate, Policy {
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        boolean idem = idempotent != null ? idempotent : exchange.getProperty(IDEMPOTENT, false, Boolean.class);
+        // a fixed setting can only narrow what the exchange says of itself (a Kamelet set idempotent calling a create)
+        boolean idem = idempotent != null
+                ? idempotent && exchange.getProperty(IDEMPOTENT, true, Boolean.class)
+                : exchange.getProperty(IDEMPOTENT, false, Boolean.class);
         Decision d = decide(failure, attempts, elapsedMillis, idem, Instant.now());
         exchange.setProperty(WAIT, d.waitMillis());
         if (d.retry()) {
