@@ -470,12 +470,13 @@ class Deriver:
     def calls(self):
         """id = METHOD path idempotent tool query-parameters header-parameters: what a Kamelet needs to make the call."""
         lines = ["# " + GENERATED,
-                 "# <operation id> = <Prefect method> <Prefect path> <idempotent> <MCP tool> <query parameters> <header parameters>"]
+                 "# <operation id> = <Prefect method> <Prefect path> <idempotent> <MCP tool> <query parameters (! required)> <header parameters>"]
         for op in self.ops:
             if op.get("route") == "export":
                 continue
             up = self.upstream_op(op)
-            query = [p["name"] for p in up.get("parameters", []) if p["in"] == "query"] or ["-"]
+            query = [p["name"] + ("!" if p.get("required") else "") for p in up.get("parameters", [])
+                     if p["in"] == "query"] or ["-"]
             header = [p["name"] for p in up.get("parameters", []) if p["in"] == "header"] or ["-"]
             lines.append("%s = %s %s %s %s %s %s" % (op["id"], op["prefect"]["method"], op["prefect"]["path"],
                                                   "true" if "idempotent" in op["hints"] else "false", op["tool"],

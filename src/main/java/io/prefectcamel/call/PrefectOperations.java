@@ -30,6 +30,7 @@ import org.apache.camel.Message;
 public final class PrefectOperations {
 
     /** One Prefect call. */
+    /** @param query Prefect's query parameters, a required one with a trailing {@code !} */
     public record Operation(String id, String method, String path, boolean idempotent, String tool,
                             List<String> query, List<String> headers) {
 
@@ -127,8 +128,13 @@ public final class PrefectOperations {
             path = path.replace("{" + p + "}", encode(value));
         }
         StringBuilder query = new StringBuilder();
-        for (String q : op.query()) {
+        for (String spec : op.query()) {
+            String q = spec.endsWith("!") ? spec.substring(0, spec.length() - 1) : spec;
             String value = in.getHeader(header(q), String.class);
+            if (blank(value) && spec.endsWith("!")) {
+                throw new IllegalArgumentException(op.id() + " needs its query parameter " + q + ": set the " + header(q)
+                        + " header");
+            }
             if (!blank(value)) {
                 query.append(query.length() == 0 ? '?' : '&').append(encode(q)).append('=').append(encode(value));
             }
@@ -142,6 +148,17 @@ public final class PrefectOperations {
         }
         exchange.setProperty(PrefectRetries.IDEMPOTENT, op.idempotent());
         exchange.setProperty("prefect.operation", op.id());
+    }
+
+    /** The first of the two values that is not blank, trimmed; null when both are (a header, else a property). */
+    public static String firstOf(String first, String second) {
+        return !blank(first) ? first.trim() : !blank(second) ? second.trim() : null;
+    }
+
+    /** The first of the three values that is not blank, trimmed; null when all are. */
+    public static String firstOf(String first, String second, String third) {
+        String v = firstOf(first, second);
+        return v != null ? v : firstOf(third, null);
     }
 
     private static boolean blank(String s) {

@@ -103,7 +103,7 @@ class KameletCatalogTest {
         assertThat(catalog()).extracting(Kamelet::name).contains(
                 "prefect-api-action", "prefect-events-source", "prefect-events-sink", "prefect-read-events-action",
                 "prefect-count-events-action", "prefect-flow-run-events-action", "prefect-list-tags-action",
-                "prefect-delete-tag-action");
+                "prefect-delete-tag-action", "prefect-operation-action");
     }
 
     @TestFactory
@@ -210,7 +210,8 @@ class KameletCatalogTest {
         }
         // the key goes to Prefect only as a bearer token set by the shared call
         if (!name.equals("prefect-api-action") && declared.contains("apiKey")) {
-            assertThat(template).contains("kamelet:prefect-api-action").doesNotContain("Bearer");
+            assertThat(template).containsAnyOf("kamelet:prefect-api-action", "kamelet:prefect-operation-action")
+                    .doesNotContain("Bearer");
         }
     }
 

@@ -126,7 +126,8 @@ class PrefectActionsTest {
         String run = "33333333-3333-4333-8333-333333333333";
         String url = WS + "/flow_runs/" + run + "/events?order=DESC&with_task_runs=true";
         prefect.stubFor(get(url).withHeader("If-None-Match", equalTo("12")).willReturn(aResponse().withStatus(304)));
-        prefect.stubFor(get(url + "&offset=10").willReturn(okJson("[{\"id\":\"e11\"}]")));
+        prefect.stubFor(get(WS + "/flow_runs/" + run + "/events?offset=10&order=DESC&with_task_runs=true")
+                .willReturn(okJson("[{\"id\":\"e11\"}]")));
 
         Exchange notModified = harness.request("direct:flow-run", null, Map.of("PrefectFlowRunId", run, "PrefectIfNoneMatch", "12"));
         assertThat(notModified.getException()).isNull();
@@ -137,12 +138,12 @@ class PrefectActionsTest {
         assertThat(page.getMessage().getBody(String.class)).contains("e11");
 
         Exchange noRun = harness.request("direct:flow-run", null, Map.of());
-        assertThat(noRun.getException()).hasMessageContaining("no flow run id");
+        assertThat(noRun.getException()).hasMessageContaining("PrefectFlowRunId");
     }
 
     @Test
     void listTagsReadsTheHeadersPageAndSearch() throws Exception {
-        prefect.stubFor(get(WS + "/tags?sort=LAST_SEEN_DESC&page=2&search=nightly%20batch").willReturn(okJson(
+        prefect.stubFor(get(WS + "/tags?search=nightly%20batch&page=2&sort=LAST_SEEN_DESC").willReturn(okJson(
                 "{\"results\":[{\"name\":\"nightly batch\"}],\"count\":1,\"limit\":10,\"pages\":2,\"page\":2}")));
         Exchange out = harness.request("direct:tags", null, Map.of("PrefectPage", 2, "PrefectTagSearch", "nightly batch"));
         assertThat(out.getException()).isNull();
@@ -162,7 +163,7 @@ class PrefectActionsTest {
 
         prefect.verify(deleteRequestedFor(urlEqualTo(WS + "/tags?tag=nightly%20batch")).withHeader("Authorization", equalTo("Bearer pnu_k")));
         prefect.verify(deleteRequestedFor(urlEqualTo(WS + "/tags?tag=a%26b")));
-        assertThat(harness.request("direct:delete-tag", "", Map.of()).getException()).hasMessageContaining("no tag");
+        assertThat(harness.request("direct:delete-tag", "", Map.of()).getException()).hasMessageContaining("PrefectTag");
     }
 
     @Test

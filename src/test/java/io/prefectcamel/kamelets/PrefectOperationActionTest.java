@@ -78,6 +78,13 @@ class PrefectOperationActionTest {
                 expected = expected.replace("{" + p + "}", value);
             }
         }
+        for (String q : PrefectOperations.operation(entry.id()).query()) {
+            if (q.endsWith("!")) { // a required query parameter
+                String name = q.substring(0, q.length() - 1);
+                headers.put(PrefectOperations.header(name), "x");
+                expected += (expected.contains("?") ? "&" : "?") + name + "=x";
+            }
+        }
         headers.put("Authorization", "Bearer the-callers-own");
         try (KameletHarness h = harness(entry.tool())) {
             Exchange out = h.request("direct:call", entry.prefectMethod().matches("POST|PUT|PATCH") ? "{}" : null, headers);
