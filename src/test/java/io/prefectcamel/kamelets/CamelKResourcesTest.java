@@ -80,6 +80,10 @@ class CamelKResourcesTest {
             } else {
                 assertThat(sink.getUri()).isNotBlank();
             }
+            if (pipe.getSpec().getSteps() != null) {
+                pipe.getSpec().getSteps().stream().filter(s -> s.getRef() != null)
+                        .forEach(s -> refs.add(new String[] {s.getRef().getKind(), s.getRef().getName()}));
+            }
             assertThat(refs).as("a Prefect Kamelet").isNotEmpty();
             for (String[] ref : refs) {
                 assertThat(ref[0]).isEqualTo("Kamelet");

@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.prefectcamel.sandbox.PrefectSandbox;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +109,42 @@ class PipesInCamelMainTest {
             assertThat(e.path("id").asText()).isNotBlank();
             assertThat(e.path("occurred").asText()).isNotBlank();
         });
+    }
+
+    @Test
+    void webhookToBotProvisionsAServiceAccountOnTheSandbox() throws Exception {
+        try (PrefectSandbox sandbox = PrefectSandbox.builder().host("127.0.0.1").port(0).apiKey(FakePrefectEvents.API_KEY)
+                .build().start()) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Properties extra = new Properties();
+            extra.setProperty("camel.server.enabled", "true");
+            extra.setProperty("camel.server.port", String.valueOf(port));
+            extra.setProperty("camel.kamelet.prefect-operation-action.apiUrl", sandbox.baseUrl());
+            extra.setProperty("camel.kamelet.prefect-operation-action.accountId", PrefectSandbox.DEMO_ACCOUNT_ID);
+            run("webhook-to-prefect-bot.pipe.yaml", extra);
+
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/prefect/bots"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer someone-elses-token")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"nightly-etl\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+            com.fasterxml.jackson.databind.JsonNode bot = new ObjectMapper().readTree(answer.body());
+            assertThat(bot.path("name").asText()).isEqualTo("nightly-etl");
+            assertThat(bot.path("api_key").path("key").asText()).as("the new bot's key, shown once").isNotBlank();
+
+            // the bot exists in the sandbox's account
+            HttpResponse<String> bots = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(sandbox.baseUrl() + "/api/accounts/" + PrefectSandbox.DEMO_ACCOUNT_ID + "/bots/filter"))
+                    .header("Authorization", "Bearer " + FakePrefectEvents.API_KEY)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bots.body()).contains("nightly-etl").doesNotContain(bot.path("api_key").path("key").asText());
+        }
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
