@@ -173,23 +173,45 @@ public class Gateway {
                     msg.setHeader("Retry-After", upstream.retryAfter());
                 }
                 Problems.answer(exchange, status, "Prefect error", "Prefect answered " + upstream.status()
-                        + (idempotent ? " after " + attempts + " attempt(s)" : " (a create is not retried, to avoid duplicates)")
-                        + ". Try again later.", null);
+                        + (idempotent ? " after " + attempts + " attempt(s). Try again later."
+                                : ". The outcome is unknown: Prefect may have carried the call out before failing. It was"
+                                        + " not retried, so it was not done twice; check (read it back) before sending"
+                                        + " it again."), null);
                 LOG.warn("Prefect answered {} (attempt {}); answering {}", upstream.status(), attempts, status);
             }
             default -> {
                 msg.removeHeader("Retry-After");
                 if (isTimeout(failure)) {
                     Problems.answer(exchange, 504, "Prefect timeout", "Prefect did not answer in time"
-                            + (idempotent ? " (" + attempts + " attempt(s))" : "") + ". Try again later.", null);
-                } else {
+                            + (idempotent ? " (" + attempts + " attempt(s)). Try again later."
+                                    : " after the request was sent, so it may or may not have been carried out. It was"
+                                            + " not retried, so it was not done twice; check (read it back) before"
+                                            + " sending it again."), null);
+                } else if (idempotent || notSent(failure)) {
                     Problems.answer(exchange, 502, "Prefect unreachable", "Prefect could not be reached ("
                             + rootCause(failure).getClass().getSimpleName() + ")"
-                            + (idempotent ? " after " + attempts + " attempt(s)" : "") + ". Try again later.", null);
+                            + (idempotent ? " after " + attempts + " attempt(s)" : "; nothing was sent") + ". Try again later.", null);
+                } else {
+                    Problems.answer(exchange, 502, "Prefect unreachable", "The connection to Prefect failed ("
+                            + rootCause(failure).getClass().getSimpleName() + ") after the request was sent, so it may or"
+                            + " may not have been carried out. It was not retried, so it was not done twice; check (read"
+                            + " it back) before sending it again.", null);
                 }
                 LOG.warn("Prefect call failed for good: {} (attempt {})", rootCause(failure).getClass().getSimpleName(), attempts);
             }
         }
+    }
+
+    /** The connection was never made: Prefect cannot have seen the request. */
+    private static boolean notSent(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
+                    || c instanceof java.net.NoRouteToHostException
+                    || c.getClass().getName().endsWith("ConnectTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable rootCause(Throwable t) {

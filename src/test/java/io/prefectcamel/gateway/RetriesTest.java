@@ -156,6 +156,7 @@ class RetriesTest {
         HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/events", EVENTS);
 
         assertProblem(answer, 503, null);
+        assertThat(answer.body()).as("an ambiguous create says so").contains("outcome is unknown").contains("not done twice");
         assertThat(prefect.requestCount()).isEqualTo(1);
     }
 
@@ -176,6 +177,7 @@ class RetriesTest {
         HttpResponse<String> answer = client.post(FACADE_WORKSPACE + "/events", EVENTS);
 
         assertProblem(answer, 502, null);
+        assertThat(answer.body()).as("an ambiguous create says so").contains("may or may not have been carried out");
         assertThat(prefect.requestCount()).isEqualTo(1);
     }
 
@@ -195,6 +197,7 @@ class RetriesTest {
         HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/events", EVENTS);
 
         assertProblem(answer, 504, null);
+        assertThat(answer.body()).as("an ambiguous create says so").contains("may or may not have been carried out");
         assertThat(prefect.requestCount()).isEqualTo(1);
     }
 }
