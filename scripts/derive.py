@@ -460,8 +460,7 @@ class Deriver:
             else:
                 params = [("operationId", op["id"]), ("method", op["prefect"]["method"]),
                           ("path", op["prefect"]["path"]),
-                          ("idempotent", "true" if "idempotent" in op["hints"] else "false"),
-                          ("secrets", "true" if op["secrets"] else "false")]
+                          ("idempotent", "true" if "idempotent" in op["hints"] else "false")]
             out.append({"templatedRoute": {"routeTemplateRef": ROUTE_TEMPLATES[route], "routeId": op["id"],
                                            "parameters": [{"name": n, "value": v} for n, v in params]}})
         return ("# " + GENERATED + "\n# One route per operation, from the templates in routes/operation-templates.camel.yaml"

@@ -121,6 +121,11 @@ public final class EdgeAnswers implements CamelContextAware, ExecutorServiceMana
     private void gate(RoutingContext ctx, VertxPlatformHttpRouter router, Route own) {
         String method = ctx.request().method().name();
         String path = ctx.normalizedPath();
+        if (path.startsWith("/v1/api/")) {
+            // answers of the facade's operations may hold secrets (a new bot's key): no cache may keep them. Set on
+            // the Vert.x response, since platform-http's header filter drops a route's Cache-Control.
+            ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-store"));
+        }
         Set<String> allowed = new LinkedHashSet<>();
         if (otherRouteServes(router, own, method, path, allowed)) {
             ctx.next();

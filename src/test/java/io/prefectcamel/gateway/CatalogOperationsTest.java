@@ -111,6 +111,8 @@ class CatalogOperationsTest {
         var response = client.send(entry.prefectMethod(), facadePath + query, body, CALLER_HEADERS);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(Integer.parseInt(status));
+        assertThat(response.headers().firstValue("Cache-Control")).as("no cache keeps an answer that may hold a key")
+                .hasValue("no-store");
         LoggedRequest upstream = facade.prefect().onlyRequest();
         assertThat(upstream.getMethod().getName()).isEqualTo(entry.prefectMethod());
         String url = upstream.getUrl();
