@@ -23,6 +23,12 @@ final class KameletHarness implements AutoCloseable {
     }
 
     KameletHarness(String routesYaml, Map<String, Object> beans) throws Exception {
+        this(routesYaml, beans, new java.util.Properties());
+    }
+
+    /** With properties the routes' placeholders resolve from (such as camel.kamelet.&lt;name&gt;.apiUrl defaults). */
+    KameletHarness(String routesYaml, Map<String, Object> beans, java.util.Properties properties) throws Exception {
+        context.getPropertiesComponent().setInitialProperties(properties);
         beans.forEach(context.getRegistry()::bind);
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("test.camel.yaml", routesYaml));
         context.start();
