@@ -149,7 +149,10 @@ final class FacadeToolInvoker {
                 case BODY -> wholeBody = mapper.writeValueAsString(v);
             }
         }
-        String body = wholeBody != null ? wholeBody : bodyFields.isEmpty() ? null : mapper.writeValueAsString(bodyFields);
+        // a body made of fields is sent even when none is given ({}: an update that changes nothing, a read with defaults)
+        boolean fieldBody = def.bindings().stream().anyMatch(b -> b.target() == ToolDefinition.Target.BODY_FIELD);
+        String body = wholeBody != null ? wholeBody : bodyFields.isEmpty() && !fieldBody ? null
+                : mapper.writeValueAsString(bodyFields);
         return template.asyncSend("direct:" + def.operationId(), ex -> {
             Message in = ex.getIn();
             headers.forEach(in::setHeader);
