@@ -149,9 +149,8 @@ final class FacadeToolInvoker {
                 case BODY -> wholeBody = mapper.writeValueAsString(v);
             }
         }
-        // a body made of fields is sent even when none is given ({}: an update that changes nothing, a read with defaults)
-        boolean fieldBody = def.bindings().stream().anyMatch(b -> b.target() == ToolDefinition.Target.BODY_FIELD);
-        String body = wholeBody != null ? wholeBody : bodyFields.isEmpty() && !fieldBody ? null
+        // a required body made of fields is sent even when no field is given ({}: an update that changes nothing)
+        String body = wholeBody != null ? wholeBody : bodyFields.isEmpty() && !def.bodyRequired() ? null
                 : mapper.writeValueAsString(bodyFields);
         return template.asyncSend("direct:" + def.operationId(), ex -> {
             Message in = ex.getIn();

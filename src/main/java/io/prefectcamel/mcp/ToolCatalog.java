@@ -217,7 +217,7 @@ final class ToolCatalog {
                 mcp.path("readOnlyHint").asBoolean(false), mcp.path("destructiveHint").asBoolean(false),
                 mcp.path("idempotentHint").asBoolean(false), mcp.path("openWorldHint").asBoolean(true),
                 input, output, List.copyOf(bindings), wrapKey, pageLink, pageTool,
-                mcp.path("confirmation").asText(null), mcp.path("secrets").asBoolean(false));
+                mcp.path("confirmation").asText(null), mcp.path("secrets").asBoolean(false), bodyRequired);
     }
 
     /** An optional body ({@code anyOf: [X, {type: null}]}) is X: leaving the body out says "null". */

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param confirmation   what the agent is told when Prefect answers without a body ({arg}: an argument's value,
  *                       {#arg}: the size of a list argument), or null
  * @param secrets        true when the answer holds a secret
+ * @param bodyRequired   true when the operation needs a body even when no argument goes into it ({} then)
  */
 record ToolDefinition(
         String name,
@@ -44,7 +45,8 @@ record ToolDefinition(
         String pageLink,
         String pageToolName,
         String confirmation,
-        boolean secrets) {
+        boolean secrets,
+        boolean bodyRequired) {
 
     /** Where an argument goes: a header named as the OpenAPI parameter, a body field, or the whole body. */
     enum Target { HEADER, BODY_FIELD, BODY }
@@ -61,6 +63,6 @@ record ToolDefinition(
     ToolDefinition withName(String newName, String newTitle, String newDescription) {
         return new ToolDefinition(newName, newTitle, newDescription, operationId, toolset, readOnly, destructive,
                 idempotent, openWorld, inputSchema, outputSchema, bindings, wrapKey, pageLink, pageToolName, confirmation,
-                secrets);
+                secrets, bodyRequired);
     }
 }
