@@ -14,8 +14,12 @@
 //   tool-error      the call returns a result with isError true (bad arguments are not a protocol error)
 //   protocol-error  the call fails with a JSON-RPC error; "code" (optional) is the expected error code
 //
-// Exit status: 0 when every call met its expectation and every listed tool had a successful call, 1 when not,
-// 2 on a usage error or when the client could not connect or list the tools.
+// A scenario fixture ({"scenario": true, "calls": [...]}) is a sequence of steps instead: a call may "save" its
+// structuredContent under a name, and a later call's argument strings may name a saved value as ${name.path.to.it}
+// (the whole string: the value itself; inside a longer string: its text). Not every listed tool need be called then.
+//
+// Exit status: 0 when every call met its expectation and (but for a scenario) every listed tool had a successful
+// call, 1 when not, 2 on a usage error or when the client could not connect or list the tools.
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -68,6 +72,36 @@ function textBlocks(result) {
   return (result.content ?? []).filter((c) => c.type === 'text').map((c) => c.text);
 }
 
+/** The value at a dotted path (numbers index lists) of what earlier calls saved. */
+function lookup(saved, ref) {
+  let value = saved;
+  for (const part of ref.split('.')) {
+    value = value === undefined || value === null ? undefined : value[/^\d+$/.test(part) ? Number(part) : part];
+  }
+  if (value === undefined) {
+    throw new Error(`\${${ref}} names nothing saved`);
+  }
+  return value;
+}
+
+/** The arguments with every ${name.path} replaced by what an earlier call saved. */
+function resolve(node, saved) {
+  if (typeof node === 'string') {
+    const whole = /^\$\{([^}]+)\}$/.exec(node);
+    if (whole) {
+      return lookup(saved, whole[1]);
+    }
+    return node.replace(/\$\{([^}]+)\}/g, (_, ref) => String(lookup(saved, ref)));
+  }
+  if (Array.isArray(node)) {
+    return node.map((v) => resolve(v, saved));
+  }
+  if (node !== null && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(v, saved)]));
+  }
+  return node;
+}
+
 async function callOne(client, tool, spec) {
   const started = Date.now();
   const line = {
@@ -109,6 +143,9 @@ async function callOne(client, tool, spec) {
       line.textMatchesStructured = isDeepStrictEqual(parsed, result.structuredContent);
     }
     line.text = texts.join('\n').slice(0, 600);
+    if (spec.save) {
+      line.structuredContent = result.structuredContent ?? null;
+    }
   } catch (e) {
     if (e instanceof McpError) {
       line.outcome = 'protocol-error';
@@ -168,16 +205,28 @@ async function main() {
   let failures = 0;
   if (mode === 'call') {
     const succeeded = new Set();
-    for (const spec of fixture.calls) {
+    const saved = {};
+    for (const given of fixture.calls) {
+      let spec = given;
+      try {
+        spec = { ...given, arguments: resolve(given.arguments ?? {}, saved) };
+      } catch (e) {
+        emit({ type: 'call', tool: given.tool, label: given.label, outcome: 'fixture-error', message: String(e.message), passed: false });
+        failures++;
+        continue;
+      }
       const line = await callOne(client, byName.get(spec.tool), spec);
       emit(line);
       if (!line.passed) {
         failures++;
       } else if (spec.expect === 'success') {
         succeeded.add(spec.tool);
+        if (spec.save) {
+          saved[spec.save] = line.structuredContent;
+        }
       }
     }
-    const notCalled = listed.tools.map((t) => t.name).filter((n) => !succeeded.has(n));
+    const notCalled = fixture.scenario ? [] : listed.tools.map((t) => t.name).filter((n) => !succeeded.has(n));
     failures += notCalled.length;
     emit({ type: 'summary', listed: listed.tools.length, succeeded: [...succeeded], notCalled, failures });
   }
