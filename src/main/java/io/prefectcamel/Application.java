@@ -1,5 +1,6 @@
 package io.prefectcamel;
 
+import io.prefectcamel.auth.TokensCommand;
 import io.prefectcamel.mcp.McpRoutes;
 import org.apache.camel.main.Main;
 
@@ -23,6 +24,9 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("tokens")) {
+            System.exit(TokensCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         Main main = newMain();
         main.addMainListener(new PortCheck());
         SandboxSwitch sandbox = new SandboxSwitch(SandboxSwitch::setting);
