@@ -60,10 +60,16 @@ final class AuthFixtures {
     }
 
     /** Adds a token to the store file (as `tokens create` does) and answers it. */
-    static synchronized String createToken(Path store, String name, List<String> scopes, List<String> accounts,
+    static String createToken(Path store, String name, List<String> scopes, List<String> accounts,
             List<String> workspaces, Instant expires, Double rate) {
+        return createToken(store, name, scopes, accounts, workspaces, expires, rate, null);
+    }
+
+    static synchronized String createToken(Path store, String name, List<String> scopes, List<String> accounts,
+            List<String> workspaces, Instant expires, Double rate, Integer concurrency) {
         try {
-            TokenStore.Created c = TokenStore.read(store).create(name, scopes, accounts, workspaces, expires, rate, null);
+            TokenStore.Created c = TokenStore.read(store).create(name, scopes, accounts, workspaces, expires, rate,
+                    concurrency);
             c.store().write(store);
             return c.token();
         } catch (IOException e) {

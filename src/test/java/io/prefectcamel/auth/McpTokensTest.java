@@ -169,6 +169,29 @@ class McpTokensTest {
     }
 
     @Test
+    void aRevokedTokenStopsWorkingInAnOpenSessionWithinFiveSeconds() {
+        String token = AuthFixtures.createToken(store, "mcp-soon-revoked", "events:read");
+        AuthFixtures.await(() -> send("POST", base() + "/mcp", JwtAuthTest.initialize(), "Content-Type", "application/json",
+                "Accept", "application/json, text/event-stream", "Authorization", "Bearer " + token).statusCode() == 200);
+        McpSyncClient client = client(token);
+        try {
+            assertThat(client.listTools().tools()).isNotEmpty();
+            AuthFixtures.revoke(store, "mcp-soon-revoked");
+            java.time.Duration took = AuthFixtures.await(() -> {
+                try {
+                    client.listTools();
+                    return false;
+                } catch (RuntimeException refused) {
+                    return true;
+                }
+            });
+            assertThat(took).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
     void aSessionBelongsToTheCredentialThatOpenedIt() {
         HttpResponse<String> init = send("POST", base() + "/mcp", JwtAuthTest.initialize(), "Content-Type",
                 "application/json", "Accept", "application/json, text/event-stream", "Authorization", "Bearer " + reader);

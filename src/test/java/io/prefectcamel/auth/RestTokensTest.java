@@ -195,6 +195,36 @@ class RestTokensTest {
     }
 
     @Test
+    void eachTokenHasItsOwnConcurrencyLimit() throws Exception {
+        String one = createToken(STORE, "one-at-a-time", List.of("events:read"), List.of(), List.of(), null, null, 1);
+        AuthFixtures.await(() -> filter(bearer(one)).statusCode() != 401);
+        facade.prefect().reset();
+        facade.prefect().stubFor(any(anyUrl()).willReturn(okJson(EMPTY_PAGE).withFixedDelay(1500)));
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> slow =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> filter(bearer(one)));
+        AuthFixtures.await(() -> facade.prefect().requestCount() == 1);
+        HttpResponse<String> second = filter(bearer(one));
+
+        problem(second, 429);
+        assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(slow.get().statusCode()).isEqualTo(200);
+        assertThat(facade.prefect().requestCount()).isOne();
+        assertThat(filter(bearer(one)).statusCode()).as("once the first has finished").isEqualTo(200);
+    }
+
+    @Test
+    void corsHeadersGoWithAnswersToAnAllowedOrigin() {
+        String token = token("browser", List.of("events:read"), List.of(), List.of(), null);
+        facade.prefect().stubFor(any(anyUrl()).willReturn(okJson(EMPTY_PAGE)));
+
+        HttpResponse<String> answer = filter(concat(bearer(token), "Origin", "https://app.example.com"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+    }
+
+    @Test
     void optionsEchoesNothingAndCorsIsForTheConfiguredOriginsOnly() {
         HttpResponse<String> foreign = send("OPTIONS", url(FACADE_WORKSPACE + "/tags?x-injected=1"), null,
                 "Origin", "https://evil.example", "X-Evil", "1", "Access-Control-Request-Method", "GET");
