@@ -102,6 +102,12 @@ public class CallerAuth extends ServiceSupport implements CamelContextAware {
 
     @Override
     protected void doStart() throws Exception {
+        CallerAuth registered = camelContext.getRegistry().findSingleByType(CallerAuth.class);
+        if (registered != null && registered != this) {
+            // route loading may make the YAML bean more than once: only the one the registry holds does the work
+            LOG.debug("Another CallerAuth is the registry's: this one stays idle");
+            return;
+        }
         AuthSettings s = AuthSettings.from(camelContext);
         switch (s.mode()) {
             case NONE -> {
