@@ -18,7 +18,7 @@ pids+=($!)
 until grep -q "bench sandbox ready" $work/sandbox.log; do sleep 1; kill -0 ${pids[0]} || { cat $work/sandbox.log; exit 1; }; done
 cat $work/sandbox.log
 
-PREFECT_API_URL=http://127.0.0.1:$SANDBOX_PORT PREFECT_API_KEY=bench-key MCP_PORT=$MCP_PORT \
+FACADE_AUTH_MODE=none PREFECT_API_URL=http://127.0.0.1:$SANDBOX_PORT PREFECT_API_KEY=bench-key MCP_PORT=$MCP_PORT \
   java -Xmx512m -Dcamel.server.port=$REST_PORT -Dcamel.management.port=$MGMT_PORT -jar $work/app/prefect-camel.jar \
   > $work/service.log 2>&1 &
 svc=$!; pids+=($svc)

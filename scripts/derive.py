@@ -64,6 +64,11 @@ def facade_path(prefect_path):
     return "/v1" + prefect_path.rstrip("/").replace("_", "-")
 
 
+def scope(op):
+    """The scope a caller needs: <toolset>:read for a read-only operation, <toolset>:write otherwise."""
+    return op["toolset"] + (":read" if "read-only" in op["hints"] else ":write")
+
+
 def walk_refs(node, found):
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -336,6 +341,7 @@ class Deriver:
                                       "idempotent": "idempotent" in op["hints"],
                                       "secrets": bool(op["secrets"])}
         out["x-mcp"] = self.mcp(op, params, body)
+        out["security"] = [{"bearer": [scope(op)]}]
         return out
 
     def export(self, op, paths):
@@ -361,6 +367,7 @@ class Deriver:
         page = self.by_tool[read["result"]["page"]["tool"]]
         out["x-prefect-operation"] = {"method": read["prefect"]["method"], "path": read["prefect"]["path"],
                                       "follows": page["prefect"]["path"], "idempotent": True, "secrets": False}
+        out["security"] = [{"bearer": [scope(read)]}]
         return out
 
     # ---- the outputs -----------------------------------------------------------------------------------
@@ -445,6 +452,14 @@ class Deriver:
                     "BadGateway": {"description": "Prefect could not be reached or answered with a server error.", "content": problem()},
                     "Unavailable": {"description": "The circuit breaker is open after repeated upstream failures.", "headers": retry_after(), "content": problem()},
                     "GatewayTimeout": {"description": "Prefect did not answer in time.", "content": problem()},
+                },
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer",
+                               "description": "A token of the service's token store (`pcat_...`, made with `tokens create`)"
+                                              " or a JWT of the configured issuer, depending on facade.auth.mode. Each"
+                                              " operation's security names the scope it needs: <toolset>:read for"
+                                              " read-only operations, <toolset>:write otherwise. Without a credential"
+                                              " the answer is 401, without the scope 403; Prefect is not called."},
                 },
             },
         }

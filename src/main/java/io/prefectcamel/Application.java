@@ -3,6 +3,7 @@ package io.prefectcamel;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.prefectcamel.auth.TokensCommand;
 import org.apache.camel.main.Main;
 
 /**
@@ -30,6 +31,9 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("tokens")) {
+            System.exit(TokensCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         Main main = newMain();
         main.addMainListener(new PortCheck());
         SandboxSwitch sandbox = new SandboxSwitch();

@@ -20,6 +20,8 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.prefectcamel.call.RetryAfter;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.prefectcamel.auth.Caller;
+import io.prefectcamel.auth.CallerAuth;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -49,10 +51,13 @@ final class FacadeToolInvoker {
     private final String secret;
     /** Prefixed to a relative next_page link (an MCP call has no Host header to make it absolute from). */
     private final String linkBase;
+    /** Whether a caller may call a tool (by name), from the scope of its operation. */
+    private final java.util.function.BiPredicate<Caller, String> allowed;
 
     FacadeToolInvoker(ProducerTemplate template, ObjectMapper mapper, JsonSchemaValidator validator,
-            McpSettings settings, String secret) {
+            McpSettings settings, String secret, java.util.function.BiPredicate<Caller, String> allowed) {
         this.template = template;
+        this.allowed = allowed;
         this.mapper = mapper;
         this.validator = validator;
         this.settings = settings;
@@ -96,11 +101,25 @@ final class FacadeToolInvoker {
         Map<String, Object> inputSchema = tool.inputSchema();
         return McpServerFeatures.AsyncToolSpecification.builder()
                 .tool(tool)
-                .callHandler((exchange, request) -> call(def, inputSchema, request.arguments()))
+                .callHandler((exchange, request) -> {
+                    // the caller the transport authenticated; without one the operation route refuses the call
+                    Object caller = exchange.transportContext() == null ? null
+                            : exchange.transportContext().get(VertxStreamableTransport.CALLER);
+                    if (caller instanceof Caller c && !allowed.test(c, def.name())) {
+                        return Mono.just(error("This credential may not call " + def.name() + ": it lacks the scope"
+                                + " the tool needs. Use the tools tools/list shows."));
+                    }
+                    return call(def, inputSchema, request.arguments(), caller instanceof Caller c ? c : null);
+                })
                 .build();
     }
 
     Mono<McpSchema.CallToolResult> call(ToolDefinition def, Map<String, Object> inputSchema, Map<String, Object> arguments) {
+        return call(def, inputSchema, arguments, null);
+    }
+
+    Mono<McpSchema.CallToolResult> call(ToolDefinition def, Map<String, Object> inputSchema, Map<String, Object> arguments,
+            Caller caller) {
         ObjectNode args = arguments == null ? mapper.createObjectNode() : mapper.valueToTree(arguments);
         stripNulls(args);
         for (ToolDefinition.Binding b : def.bindings()) {
@@ -113,7 +132,7 @@ final class FacadeToolInvoker {
             return Mono.just(error(invalidArguments(def, args, check.errorMessage())));
         }
         // asynchronous: a retry wait inside the call holds no thread, the answer arrives when the exchange completes
-        return Mono.fromCallable(() -> send(def, args))
+        return Mono.fromCallable(() -> send(def, args, caller))
                 .flatMap(Mono::fromFuture)
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(settings.callTimeout())
@@ -131,10 +150,11 @@ final class FacadeToolInvoker {
     }
 
     /** What the route answered. */
-    private record Answer(int status, String contentType, String body, String retryAfter, Exception failure) {
+    private record Answer(int status, String contentType, String body, String retryAfter, Exception failure,
+            String refused) {
     }
 
-    private CompletableFuture<Answer> send(ToolDefinition def, ObjectNode args) throws Exception {
+    private CompletableFuture<Answer> send(ToolDefinition def, ObjectNode args, Caller caller) throws Exception {
         ObjectNode bodyFields = mapper.createObjectNode();
         String wholeBody = null;
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -154,6 +174,9 @@ final class FacadeToolInvoker {
                 : mapper.writeValueAsString(bodyFields);
         return template.asyncSend("direct:" + def.operationId(), ex -> {
             Message in = ex.getIn();
+            if (caller != null) {
+                ex.setProperty(CallerAuth.CALLER, caller);
+            }
             headers.forEach(in::setHeader);
             in.setBody(body);
         }).thenApply(FacadeToolInvoker::answer);
@@ -164,7 +187,8 @@ final class FacadeToolInvoker {
         Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String retryAfter = out.getHeader("Retry-After", String.class);
         return new Answer(status == null ? 200 : status, out.getHeader(Exchange.CONTENT_TYPE, String.class),
-                out.getBody(String.class), retryAfter, exchange.getException());
+                out.getBody(String.class), retryAfter, exchange.getException(),
+                exchange.getProperty(CallerAuth.REFUSED, String.class));
     }
 
     private McpSchema.CallToolResult toResult(ToolDefinition def, ObjectNode args, Answer a) {
@@ -174,6 +198,12 @@ final class FacadeToolInvoker {
                     + " failing, the operator should check the service log.");
         }
         int status = a.status();
+        if (a.refused() != null) {
+            // refused by the service itself (scope, account/workspace restriction, rate limit): nothing reached Prefect
+            String retry = retrySeconds(a.retryAfter());
+            return error("The service refused " + def.name() + " (" + status + "): " + a.refused()
+                    + (retry != null ? " Retry after " + retry + " seconds." : ""));
+        }
         if (status == 304 && def.outputSchema() != null) {
             Map<String, Object> structured = Map.of("not_modified", true);
             return McpSchema.CallToolResult.builder()

@@ -23,6 +23,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.prefectcamel.auth.AuthSettings;
+import io.prefectcamel.auth.CallerAuth;
+import io.prefectcamel.auth.Scopes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.ProducerTemplate;
@@ -52,6 +55,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
     private ProducerTemplate template;
     private volatile List<McpSchema.Tool> tools = List.of();
     private volatile int port = -1;
+    private volatile AuthSettings protectedResource;
 
     @Override
     public CamelContext getCamelContext() {
@@ -94,7 +98,13 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         DefaultJsonSchemaValidator validator = new DefaultJsonSchemaValidator(objectMapper);
         template = camelContext.createProducerTemplate();
         String secret = camelContext.getPropertiesComponent().resolveProperty("prefect.api-key").orElse(null);
-        FacadeToolInvoker invoker = new FacadeToolInvoker(template, objectMapper, validator, settings, secret);
+        CallerAuth auth = CallerAuth.of(camelContext);
+        java.util.Map<String, String> toolScopes = new java.util.HashMap<>();
+        catalog.tools().forEach(t -> toolScopes.put(t.name(), auth.scopeOf(t.operationId())));
+        java.util.function.BiPredicate<io.prefectcamel.auth.Caller, String> toolAllowed =
+                (caller, tool) -> caller != null && auth.allows(caller, toolScopes.get(tool));
+        FacadeToolInvoker invoker = new FacadeToolInvoker(template, objectMapper, validator, settings, secret,
+                toolAllowed);
 
         List<McpServerFeatures.AsyncToolSpecification> specs = new ArrayList<>();
         catalog.tools().forEach(t -> specs.add(invoker.specification(t)));
@@ -125,7 +135,9 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         if (!List.of("0.0.0.0", "::", "[::]", "localhost", "127.0.0.1").contains(settings.host())) {
             security.allowedHost(settings.host() + ":*");
         }
-        transport = new VertxStreamableTransport(jsonMapper, settings, security.build(), () -> tools, vertx);
+        transport = new VertxStreamableTransport(jsonMapper, settings, security.build(), () -> tools, vertx, auth,
+                toolAllowed);
+        protectedResource = auth.settings().mode() == AuthSettings.Mode.JWT ? auth.settings() : null;
         server = McpServer.async(transport)
                 .serverInfo("prefect-camel", version())
                 .instructions(ToolCatalog.instructions(document, settings))
@@ -165,6 +177,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
             return;
         }
         Router router = Router.router(vertx);
+        wellKnown(router);
         router.route(settings.path())
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxRequestBytes()))
                 .handler(transport);
@@ -183,7 +196,37 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         return r != null ? r : VertxPlatformHttpRouter.lookup(context);
     }
 
+    /**
+     * With JWTs: RFC 9728 metadata naming the authorization servers (facade.auth.jwt.authorization-servers), at the
+     * root well-known path and at the one for the MCP endpoint's path.
+     */
+    private void wellKnown(Router router) {
+        AuthSettings auth = protectedResource;
+        if (auth == null) {
+            return;
+        }
+        for (String path : List.of(VertxStreamableTransport.WELL_KNOWN, VertxStreamableTransport.WELL_KNOWN + settings.path())) {
+            router.get(path).handler(rc -> {
+                String base = VertxStreamableTransport.baseUrl(rc.request());
+                java.util.Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+                metadata.put("resource", base + settings.path());
+                metadata.put("authorization_servers", auth.authorizationServers().isEmpty()
+                        ? List.of(auth.issuer()) : auth.authorizationServers());
+                metadata.put("scopes_supported", Scopes.ALL);
+                metadata.put("bearer_methods_supported", List.of("header"));
+                metadata.put("resource_name", "prefect-camel");
+                try {
+                    rc.response().putHeader("Content-Type", "application/json")
+                            .end(new ObjectMapper().writeValueAsString(metadata));
+                } catch (Exception e) {
+                    rc.fail(e);
+                }
+            });
+        }
+    }
+
     private void mount(Router router) {
+        wellKnown(router);
         router.route(settings.path())
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxRequestBytes()))
                 .handler(transport);

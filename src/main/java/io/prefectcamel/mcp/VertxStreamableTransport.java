@@ -28,6 +28,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.prefectcamel.auth.AuthSettings;
+import io.prefectcamel.auth.Caller;
+import io.prefectcamel.auth.CallerAuth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -53,17 +56,27 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
     private final DefaultServerTransportSecurityValidator security;
     private final Supplier<List<McpSchema.Tool>> toolLister;
     private final Vertx vertx;
+    private final CallerAuth auth;
+    /** Whether a caller may see and call a tool (by name): the scope its operation needs. */
+    private final java.util.function.BiPredicate<Caller, String> toolAllowed;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile boolean closing;
     private long sweepTimer = -1;
 
-    private record Entry(McpStreamableServerSession session, AtomicLong lastSeen) {
+    /** A session and the credential that opened it (no other may use it). */
+    private record Entry(McpStreamableServerSession session, AtomicLong lastSeen, String owner) {
     }
 
+    static final String CALLER = "caller";
+    static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
     VertxStreamableTransport(McpJsonMapper json, McpSettings settings, DefaultServerTransportSecurityValidator security,
-            Supplier<List<McpSchema.Tool>> toolLister, Vertx vertx) {
+            Supplier<List<McpSchema.Tool>> toolLister, Vertx vertx, CallerAuth auth,
+            java.util.function.BiPredicate<Caller, String> toolAllowed) {
         this.json = json;
+        this.auth = auth;
+        this.toolAllowed = toolAllowed;
         this.settings = settings;
         this.security = security;
         this.toolLister = toolLister;
@@ -133,6 +146,14 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             error(rc, 503, null, McpSchema.ErrorCodes.INTERNAL_ERROR, "The server is shutting down");
             return;
         }
+        CallerAuth.Outcome outcome = auth.authenticate(req.getHeader("Authorization"));
+        if (!outcome.ok()) {
+            rc.response().putHeader("WWW-Authenticate", auth.challenge(outcome.presented(),
+                    auth.settings().mode() == AuthSettings.Mode.JWT ? baseUrl(req) + WELL_KNOWN : null));
+            error(rc, 401, null, McpSchema.ErrorCodes.INVALID_REQUEST, "Unauthorized: " + outcome.refusal());
+            return;
+        }
+        rc.put(CALLER, outcome.caller());
         HttpMethod method = req.method();
         if (HttpMethod.POST.equals(method)) {
             post(rc);
@@ -179,7 +200,7 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             error(rc, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, "Not a JSON-RPC 2.0 message");
             return;
         }
-        McpTransportContext context = transportContext(req);
+        McpTransportContext context = transportContext(req, rc.get(CALLER));
 
         if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_INITIALIZE.equals(request.method())) {
             initialize(rc, request, context);
@@ -204,7 +225,7 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             rc.response().setStatusCode(202).end();
         } else if (message instanceof McpSchema.JSONRPCRequest request) {
             if (McpSchema.METHOD_TOOLS_LIST.equals(request.method())) {
-                listTools(rc, request);
+                listTools(rc, request, rc.get(CALLER));
                 return;
             }
             PostStream stream = new PostStream(rc, session.getId(), acceptsSse, acceptsJson);
@@ -241,7 +262,8 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         evictIfFull();
         McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
         String id = started.session().getId();
-        sessions.put(id, new Entry(started.session(), new AtomicLong(System.currentTimeMillis())));
+        Caller caller = rc.get(CALLER);
+        sessions.put(id, new Entry(started.session(), new AtomicLong(System.currentTimeMillis()), caller.id()));
         Context vctx = vertx.getOrCreateContext();
         started.initResult()
                 .contextWrite(c -> c.put(McpTransportContext.KEY, context))
@@ -300,7 +322,7 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
     }
 
     /** tools/list with an opaque cursor (base64 of the offset); pages of mcp.tools-page-size tools. */
-    private void listTools(RoutingContext rc, McpSchema.JSONRPCRequest request) {
+    private void listTools(RoutingContext rc, McpSchema.JSONRPCRequest request, Caller caller) {
         int offset = 0;
         Object params = request.params();
         if (params instanceof Map<?, ?> map && map.get("cursor") != null) {
@@ -312,7 +334,7 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             }
             offset = decoded;
         }
-        List<McpSchema.Tool> all = toolLister.get();
+        List<McpSchema.Tool> all = toolLister.get().stream().filter(t -> toolAllowed.test(caller, t.name())).toList();
         int from = Math.min(offset, all.size());
         int to = Math.min(all.size(), from + settings.toolsPageSize());
         String next = to < all.size() ? encodeCursor(to) : null;
@@ -361,6 +383,11 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             return null;
         }
         Entry entry = sessions.get(id.trim());
+        Caller caller = rc.get(CALLER);
+        if (entry != null && (caller == null || !entry.owner().equals(caller.id()))) {
+            LOG.info("Refused session {} to another credential than the one that opened it", id.trim());
+            entry = null; // answered like an unknown session: its id says nothing to another credential
+        }
         if (entry == null) {
             error(rc, 404, null, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Unknown or expired session: call initialize again");
@@ -392,10 +419,20 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         });
     }
 
-    private static McpTransportContext transportContext(HttpServerRequest req) {
+    private static McpTransportContext transportContext(HttpServerRequest req, Caller caller) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("remoteAddress", String.valueOf(req.remoteAddress()));
+        values.put(CALLER, caller);
         return McpTransportContext.create(values);
+    }
+
+    /** The scheme and authority the client reached this server at (the Host header was checked before). */
+    static String baseUrl(HttpServerRequest req) {
+        String host = req.getHeader("Host");
+        if (host == null && req.authority() != null) {
+            host = req.authority().toString();
+        }
+        return (req.isSSL() ? "https" : "http") + "://" + (host == null ? "localhost" : host);
     }
 
     static HeaderAccessor accessor(HttpServerRequest req) {

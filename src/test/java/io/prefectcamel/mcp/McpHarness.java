@@ -22,6 +22,8 @@ class McpHarness implements AutoCloseable {
         Properties props = new Properties();
         props.put("mcp.port", "0");
         props.put("mcp.host", "127.0.0.1");
+        // callers are authenticated only where a test asks for it
+        props.put("facade.auth.mode", "none");
         props.putAll(properties);
         context.getPropertiesComponent().setInitialProperties(props);
         context.addRoutes(standIns.routes());

@@ -162,6 +162,8 @@ public final class ServiceUnderTest implements AutoCloseable {
             properties.put("camel.main.name", "prefect-camel-test");
             // the MCP server on a free port of its own, never the default 9090 a running service may hold
             properties.put("mcp.port", "0");
+            // tests run with the test key: callers are authenticated only where a test asks for it
+            properties.put("facade.auth.mode", "none");
         }
 
         /** Points the service at a fake Prefect with the given key. */

@@ -1,0 +1,227 @@
+package io.prefectcamel.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The callers' tokens, as a JSON file that holds for each token its name, scopes, restrictions and expiry and a
+ * salted SHA-256 hash of it, never the token. A token is {@code pcat_<id>_<secret>}: a recognisable prefix, the id
+ * of its entry (12 hex digits) and 256 random bits; the hash of a secret that long needs no slow key derivation.
+ */
+public final class TokenStore {
+
+    public static final String PREFIX = "pcat_";
+    private static final Pattern TOKEN = Pattern.compile("pcat_[0-9a-f]{12}_[A-Za-z0-9_-]{43}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One token's entry: everything but the token. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Entry(String name, String id, String salt, String hash, List<String> scopes, List<String> accounts,
+            List<String> workspaces, String created, String expires,
+            @JsonProperty("rate_per_second") Double ratePerSecond,
+            @JsonProperty("max_concurrent") Integer maxConcurrent) {
+
+        public boolean expiredAt(Instant now) {
+            return expires != null && !now.isBefore(Instant.parse(expires));
+        }
+
+        Caller caller() {
+            return new Caller("token:" + id, name, Set.copyOf(scopes), Set.copyOf(nonNull(accounts)),
+                    Set.copyOf(nonNull(workspaces)), ratePerSecond == null ? 0 : ratePerSecond,
+                    maxConcurrent == null ? 0 : maxConcurrent);
+        }
+    }
+
+    /** The file's shape. */
+    record FileForm(int version, List<Entry> tokens) {
+    }
+
+    /** What {@link #verify} found. */
+    public sealed interface Verdict {
+        record Valid(Entry entry) implements Verdict {
+        }
+
+        record Refused(String reason) implements Verdict {
+        }
+    }
+
+    private final Map<String, Entry> byId;
+
+    private TokenStore(List<Entry> entries) {
+        Map<String, Entry> m = new LinkedHashMap<>();
+        entries.forEach(e -> m.put(e.id(), e));
+        this.byId = Map.copyOf(m);
+        // keep the file's order for listing
+        this.ordered = List.copyOf(entries);
+    }
+
+    private final List<Entry> ordered;
+
+    public static TokenStore empty() {
+        return new TokenStore(List.of());
+    }
+
+    /** Reads a store; a missing file is an empty store. Fails on a file that is not a token store. */
+    public static TokenStore read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return empty();
+        }
+        return parse(Files.readAllBytes(file));
+    }
+
+    static TokenStore parse(byte[] content) throws IOException {
+        FileForm form = JSON.readValue(content, FileForm.class);
+        List<Entry> entries = form.tokens() == null ? List.of() : form.tokens();
+        for (Entry e : entries) {
+            if (e.id() == null || e.salt() == null || e.hash() == null || e.name() == null || e.scopes() == null) {
+                throw new IOException("A token entry lacks its name, id, salt, hash or scopes");
+            }
+        }
+        return new TokenStore(entries);
+    }
+
+    /** Writes the store atomically (a temporary file moved over it), readable by its owner only. */
+    public void write(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".tokens", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
+            Files.write(tmp, JSON.writeValueAsBytes(new FileForm(1, ordered)));
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public List<Entry> entries() {
+        return ordered;
+    }
+
+    public Optional<Entry> byName(String name) {
+        return ordered.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    /** A new token: the store with its entry added, and the token itself (shown once, never stored). */
+    public record Created(TokenStore store, Entry entry, String token) {
+    }
+
+    public Created create(String name, List<String> scopes, List<String> accounts, List<String> workspaces,
+            Instant expires, Double ratePerSecond, Integer maxConcurrent) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("A token name is 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        if (byName(name).isPresent()) {
+            throw new IllegalArgumentException("A token named " + name + " exists: revoke it first");
+        }
+        if (scopes == null || scopes.isEmpty()) {
+            throw new IllegalArgumentException("A token needs at least one scope");
+        }
+        for (String s : scopes) {
+            if (!Scopes.ALL.contains(s)) {
+                throw new IllegalArgumentException("Unknown scope " + s + "; scopes are " + String.join(", ", Scopes.ALL));
+            }
+        }
+        String id;
+        do {
+            byte[] idBytes = new byte[6];
+            RANDOM.nextBytes(idBytes);
+            id = HexFormat.of().formatHex(idBytes);
+        } while (byId.containsKey(id));
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        Entry entry = new Entry(name, id, Base64.getEncoder().encodeToString(salt),
+                Base64.getEncoder().encodeToString(hash(salt, token)), List.copyOf(scopes), List.copyOf(accounts),
+                List.copyOf(workspaces), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                expires == null ? null : expires.toString(),
+                ratePerSecond, maxConcurrent);
+        List<Entry> next = new ArrayList<>(ordered);
+        next.add(entry);
+        return new Created(new TokenStore(next), entry, token);
+    }
+
+    /** The store without the named token, or empty when there is no such token. */
+    public Optional<TokenStore> revoke(String name) {
+        if (byName(name).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TokenStore(ordered.stream().filter(e -> !e.name().equals(name)).toList()));
+    }
+
+    /** Checks a presented token against the store; the reason of a refusal never repeats the token. */
+    public Verdict verify(String token, Instant now) {
+        if (token == null || !TOKEN.matcher(token).matches()) {
+            return new Verdict.Refused("not a token of this service");
+        }
+        Entry e = byId.get(token.substring(PREFIX.length(), PREFIX.length() + 12));
+        if (e == null) {
+            return new Verdict.Refused("unknown or revoked token");
+        }
+        byte[] expected;
+        try {
+            expected = Base64.getDecoder().decode(e.hash());
+        } catch (IllegalArgumentException ex) {
+            return new Verdict.Refused("unknown or revoked token");
+        }
+        if (!MessageDigest.isEqual(expected, hash(Base64.getDecoder().decode(e.salt()), token))) {
+            return new Verdict.Refused("unknown or revoked token");
+        }
+        if (e.expiredAt(now)) {
+            return new Verdict.Refused("expired token");
+        }
+        return new Verdict.Valid(e);
+    }
+
+    static byte[] hash(byte[] salt, String token) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(salt);
+            return sha.digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> List<T> nonNull(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+}
