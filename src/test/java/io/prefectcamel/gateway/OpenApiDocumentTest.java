@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.prefectcamel.testing.FacadeUnderTest;
+import io.prefectcamel.testing.OperationCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,10 +25,8 @@ class OpenApiDocumentTest {
     static final FacadeUnderTest facade = FacadeUnderTest.withTestDefaults();
 
     private static final String CLASSPATH_DOCUMENT = "openapi/prefect-camel-openapi.yaml";
-    private static final List<String> OPERATIONS = List.of("createAccountEvents", "countAccountEvents",
-            "readAccountEvents", "readAccountEventsPage", "createWorkspaceEvents", "countWorkspaceEvents",
-            "readWorkspaceEvents", "readWorkspaceEventsPage", "getFlowRunEvents", "listTags", "deleteWorkspaceTag",
-            "exportAccountEvents", "exportWorkspaceEvents");
+    private static final List<String> OPERATIONS = OperationCatalog.entries().stream().map(OperationCatalog.Entry::id)
+            .toList();
 
     private static String classpathDocument() throws Exception {
         try (InputStream in = OpenApiDocumentTest.class.getClassLoader().getResourceAsStream(CLASSPATH_DOCUMENT)) {
@@ -56,9 +55,9 @@ class OpenApiDocumentTest {
         JsonNode original = new ObjectMapper(new YAMLFactory()).readTree(classpathDocument());
         assertThat(served).isEqualTo(original);
         assertThat(served.path("openapi").asText()).startsWith("3.");
-        assertThat(served.path("paths").size()).as("paths (the tags path has GET and DELETE)").isEqualTo(12);
         assertThat(operationIds(served)).containsExactlyInAnyOrderElementsOf(OPERATIONS);
-        assertThat(served.path("paths").fieldNames()).toIterable().allSatisfy(path -> assertThat(path).startsWith("/v1/api/"));
+        assertThat(served.path("paths").fieldNames()).toIterable()
+                .allSatisfy(path -> assertThat(path).matches("/v1/api/.*|/v1/operations"));
     }
 
     @Test

@@ -33,6 +33,11 @@ public final class OperationCatalog {
             return route().equals("export");
         }
 
+        /** The facade's operation search (GET /v1/operations): no Prefect operation. */
+        public boolean search() {
+            return route().equals("search");
+        }
+
         public String prefectMethod() {
             return node.path("prefect").path("method").asText(null);
         }
@@ -82,7 +87,7 @@ public final class OperationCatalog {
 
         /** The facade path: /v1 + Prefect's path, trailing slash removed, `_` -> `-`. */
         public String facadePath() {
-            return export() ? node.path("path").asText() : "/v1" + prefectPath().replaceAll("/+$", "").replace('_', '-');
+            return export() || search() ? node.path("path").asText() : "/v1" + prefectPath().replaceAll("/+$", "").replace('_', '-');
         }
 
         @Override
@@ -110,9 +115,9 @@ public final class OperationCatalog {
         return entries;
     }
 
-    /** The entries that call a Prefect operation (not the facade's own exports). */
+    /** The entries that call a Prefect operation (not the facade's own exports and search). */
     public static Stream<Entry> prefectOperations() {
-        return entries().stream().filter(e -> !e.export());
+        return entries().stream().filter(e -> !e.export() && !e.search());
     }
 
     /** Every MCP tool name of the given toolsets (aliases included), optionally only the read-only ones. */
