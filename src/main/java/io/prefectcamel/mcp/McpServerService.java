@@ -16,6 +16,7 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.prefectcamel.search.OperationIndex;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -52,6 +53,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
     private ProducerTemplate template;
     private volatile List<McpSchema.Tool> tools = List.of();
     private volatile int port = -1;
+    private DiscoveryTools discovery;
 
     @Override
     public CamelContext getCamelContext() {
@@ -76,6 +78,11 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         return tools;
     }
 
+    /** The discovery tools, e.g. to narrow what a caller may find and call ({@link DiscoveryTools#callerFilter}). */
+    DiscoveryTools discoveryTools() {
+        return discovery;
+    }
+
     @Override
     protected void doStart() throws Exception {
         settings = McpSettings.from(camelContext);
@@ -97,7 +104,12 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         FacadeToolInvoker invoker = new FacadeToolInvoker(template, objectMapper, validator, settings, secret);
 
         List<McpServerFeatures.AsyncToolSpecification> specs = new ArrayList<>();
-        catalog.tools().forEach(t -> specs.add(invoker.specification(t)));
+        if (!settings.dynamicTools()) {
+            catalog.tools().forEach(t -> specs.add(invoker.specification(t)));
+        }
+        // search-operations (and, in mcp.tool-mode=dynamic, describe-operation and call-operation)
+        discovery = new DiscoveryTools(OperationIndex.of(document), catalog.tools(), invoker, objectMapper, settings);
+        specs.addAll(discovery.specifications(settings.dynamicTools()));
         if (settings.testFixtures()) {
             for (McpToolContributor c : camelContext.getRegistry().findByType(McpToolContributor.class)) {
                 specs.addAll(c.tools());
@@ -128,7 +140,9 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         transport = new VertxStreamableTransport(jsonMapper, settings, security.build(), () -> tools, vertx);
         server = McpServer.async(transport)
                 .serverInfo("prefect-camel", version())
-                .instructions(ToolCatalog.instructions(document, settings))
+                .instructions(ToolCatalog.instructions(document, settings) + (settings.dynamicTools()
+                        ? " The operations are not listed as tools: find one with search-operations, read it with"
+                        + " describe-operation and run it with call-operation." : ""))
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
                 .jsonMapper(jsonMapper)
                 .jsonSchemaValidator(validator)
@@ -172,8 +186,9 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
                 .requestHandler(router);
         httpServer.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         port = httpServer.actualPort();
-        LOG.info("MCP server (streamable HTTP) on http://{}:{}{} with {} tools{}", settings.host(), port,
-                settings.path(), tools.size(), settings.readOnly() ? " (read-only)" : "");
+        LOG.info("MCP server (streamable HTTP) on http://{}:{}{} with {} tools{}{}", settings.host(), port,
+                settings.path(), tools.size(), settings.readOnly() ? " (read-only)" : "",
+                settings.dynamicTools() ? " (tool mode dynamic)" : "");
     }
 
     /** platform-http's router: registered under a name with the port, or the plain name for the default port. */

@@ -136,4 +136,14 @@ public final class OperationCatalog {
     public static List<String> defaultToolNames() {
         return toolNames(List.of("events"), false);
     }
+
+    /** The discovery tool tools/list offers beside the operations' own tools (mcp.tool-mode=all, the default). */
+    public static final String SEARCH_TOOL = "search-operations";
+
+    /** What tools/list answers by default: the default tools and {@link #SEARCH_TOOL}. */
+    public static List<String> defaultListedToolNames() {
+        List<String> names = new ArrayList<>(defaultToolNames());
+        names.add(SEARCH_TOOL);
+        return names;
+    }
 }
