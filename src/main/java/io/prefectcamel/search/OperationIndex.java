@@ -69,6 +69,8 @@ public final class OperationIndex {
     private final List<OperationEntry> entries;
     private final Analyzer queryAnalyzer;
     private final IndexSearcher searcher;
+    /** Lucene's document number to the entry's position (read once: stored fields are slow to read per hit). */
+    private final int[] ordinals;
 
     private OperationIndex(List<OperationEntry> entries, List<List<String>> synonyms) {
         this.entries = List.copyOf(entries);
@@ -86,9 +88,17 @@ public final class OperationIndex {
             for (int i = 0; i < this.entries.size(); i++) {
                 writer.addDocument(document(i, this.entries.get(i)));
             }
+            writer.forceMerge(1);
             writer.commit();
-            searcher = new IndexSearcher(DirectoryReader.open(directory));
+            DirectoryReader reader = DirectoryReader.open(directory);
+            searcher = new IndexSearcher(reader);
             searcher.setSimilarity(new BM25Similarity());
+            searcher.setQueryCache(null); // a few dozen documents: caching costs more than it saves
+            ordinals = new int[reader.maxDoc()];
+            var stored = searcher.storedFields();
+            for (int doc = 0; doc < ordinals.length; doc++) {
+                ordinals[doc] = stored.document(doc).getField(ORDINAL).numericValue().intValue();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -173,8 +183,7 @@ public final class OperationIndex {
         try {
             List<Hit> hits = new ArrayList<>();
             for (ScoreDoc sd : searcher.search(q, Math.max(1, entries.size())).scoreDocs) {
-                OperationEntry e = entries.get(searcher.storedFields().document(sd.doc).getField(ORDINAL)
-                        .numericValue().intValue());
+                OperationEntry e = entries.get(ordinals[sd.doc]);
                 if (allowed.test(e)) {
                     hits.add(new Hit(e, sd.score));
                     if (hits.size() == limit) {
