@@ -46,6 +46,7 @@ public final class OperationSearchEndpoint {
         String given = in.getHeader(Gateway.REQUEST_ID_HEADER, String.class);
         exchange.setProperty(Gateway.REQUEST_ID, given != null && SAFE_REQUEST_ID.matcher(given).matches()
                 ? given : UUID.randomUUID().toString());
+        exchange.setProperty(Gateway.FACADE_PATH, in.getHeader(Exchange.HTTP_PATH, "/v1/operations", String.class));
         String q = single(in.getHeader("q"), "q");
         String limitText = single(in.getHeader("limit"), "limit");
         if (q != null && q.length() > OperationIndex.MAX_QUERY_LENGTH) {

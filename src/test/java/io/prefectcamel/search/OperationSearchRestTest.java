@@ -99,6 +99,7 @@ class OperationSearchRestTest {
             JsonNode problem = JSON.readTree(answer.body());
             assertThat(problem.path("status").asInt()).isEqualTo(400);
             assertThat(problem.path("parameter").asText()).isEqualTo("limit");
+            assertThat(problem.path("instance").asText()).isEqualTo("/v1/operations");
             assertThat(problem.path("detail").asText()).contains("1 to 50");
         }
         assertThat(search("?q=a&q=b").statusCode()).isEqualTo(400);
