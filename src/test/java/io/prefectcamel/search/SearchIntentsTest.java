@@ -128,6 +128,9 @@ class SearchIntentsTest {
         Accuracy a = evaluate(index, intents);
         System.out.printf("search intents: %d, top-1 %.1f%% (%d), top-3 %.1f%% (%d)%n", a.total(),
                 100 * a.top1Rate(), a.top1(), 100 * a.top3Rate(), a.top3());
+        Accuracy p = evaluate(index, intents.stream().filter(Intent::paraphrase).toList());
+        System.out.printf("  of which paraphrases (no word of the summary): %d, top-1 %.1f%%, top-3 %.1f%%%n",
+                p.total(), 100 * p.top1Rate(), 100 * p.top3Rate());
         a.misses().forEach(m -> System.out.println("  top-1 miss: " + m));
         assertThat(a.top1Rate()).as("top-1 accuracy").isGreaterThanOrEqualTo(0.80);
         assertThat(a.top3Rate()).as("top-3 accuracy").isGreaterThanOrEqualTo(0.95);
