@@ -142,7 +142,8 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
                 .serverInfo("prefect-camel", version())
                 .instructions(ToolCatalog.instructions(document, settings) + (settings.dynamicTools()
                         ? " The operations are not listed as tools: find one with search-operations, read it with"
-                        + " describe-operation and run it with call-operation." : ""))
+                        + " describe-operation and run it with call-operation."
+                        : " search-operations finds the tool for what you want to do."))
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
                 .jsonMapper(jsonMapper)
                 .jsonSchemaValidator(validator)

@@ -67,6 +67,7 @@ class McpDiscoveryTest {
             assertThat(List.of(a.readOnlyHint(), a.destructiveHint(), a.idempotentHint(), a.openWorldHint()))
                     .containsExactly(true, false, true, false);
             assertThat(tools.get(DiscoveryTools.SEARCH).outputSchema()).containsEntry("type", "object");
+            assertThat(client.initialize().instructions()).contains("search-operations finds the tool");
 
             McpSchema.CallToolResult found = call(client, DiscoveryTools.SEARCH,
                     Map.of("query", "how many events per day in the workspace"));
