@@ -13,7 +13,7 @@ import io.prefectcamel.search.OperationIndex;
  * Operation search over the evaluation set: top-1 and top-3 accuracy, then the latency of one search (p50, p99, max)
  * over many queries, in process, with every operation searchable (all toolsets). Run by bench/search-bench.sh.
  *
- *   java -cp 'target/prefect-camel.jar:target/lib/*' bench/SearchBench.java INTENTS.yaml [QUERIES]
+ *   java -cp 'target/prefect-camel.jar:target/lib/*' bench/SearchBench.java INTENTS.yaml [QUERIES [HELD_OUT.yaml]]
  */
 public class SearchBench {
 
@@ -52,6 +52,23 @@ public class SearchBench {
             }
         }
 
+        String heldOut = "";
+        if (args.length > 2) {
+            int total = 0;
+            int h1 = 0;
+            int h3 = 0;
+            for (JsonNode i : yaml.readTree(new File(args[2])).path("intents")) {
+                String want = i.path("expected").asText();
+                List<String> found = index.search(i.path("query").asText(), 3, e -> true).stream()
+                        .map(h -> h.operation().operationId()).toList();
+                total++;
+                h1 += !found.isEmpty() && found.get(0).equals(want) ? 1 : 0;
+                h3 += found.contains(want) ? 1 : 0;
+            }
+            heldOut = String.format("held-out intents (never tuned against): %d   top-1: %.1f%% (%d)   top-3: %.1f%% (%d)%n",
+                    total, 100.0 * h1 / total, h1, 100.0 * h3 / total, h3);
+        }
+
         for (int n = 0; n < 20_000; n++) { // warm-up
             index.search(intents.get(n % intents.size())[0], 5, e -> true);
         }
@@ -77,6 +94,7 @@ public class SearchBench {
         System.out.printf("  paraphrases (no word of the summary): %d   top-1: %.1f%% (%d)   top-3: %.1f%% (%d)%n",
                 paraphrases, 100.0 * paraphraseTop1 / paraphrases, paraphraseTop1, 100.0 * paraphraseTop3 / paraphrases,
                 paraphraseTop3);
+        System.out.print(heldOut);
         System.out.printf("latency over %,d searches (limit 5): p50 %.3f ms   p99 %.3f ms   max %.3f ms   (%,.0f searches/s, one thread; %d results)%n",
                 queries, nanos[queries / 2] / 1e6, nanos[(int) (queries * 0.99)] / 1e6, nanos[queries - 1] / 1e6,
                 queries / seconds, sink);
