@@ -16,6 +16,7 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.prefectcamel.search.OperationIndex;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -56,6 +57,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
     private volatile List<McpSchema.Tool> tools = List.of();
     private volatile int port = -1;
     private volatile AuthSettings protectedResource;
+    private DiscoveryTools discovery;
 
     @Override
     public CamelContext getCamelContext() {
@@ -78,6 +80,11 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
 
     List<McpSchema.Tool> listedTools() {
         return tools;
+    }
+
+    /** The discovery tools, e.g. to narrow what a caller may find and call ({@link DiscoveryTools#callerFilter}). */
+    DiscoveryTools discoveryTools() {
+        return discovery;
     }
 
     @Override
@@ -107,7 +114,12 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
                 toolAllowed);
 
         List<McpServerFeatures.AsyncToolSpecification> specs = new ArrayList<>();
-        catalog.tools().forEach(t -> specs.add(invoker.specification(t)));
+        if (!settings.dynamicTools()) {
+            catalog.tools().forEach(t -> specs.add(invoker.specification(t)));
+        }
+        // search-operations (and, in mcp.tool-mode=dynamic, describe-operation and call-operation)
+        discovery = new DiscoveryTools(OperationIndex.of(document), catalog.tools(), invoker, objectMapper, settings);
+        specs.addAll(discovery.specifications(settings.dynamicTools()));
         if (settings.testFixtures()) {
             for (McpToolContributor c : camelContext.getRegistry().findByType(McpToolContributor.class)) {
                 specs.addAll(c.tools());
@@ -140,7 +152,10 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         protectedResource = auth.settings().mode() == AuthSettings.Mode.JWT ? auth.settings() : null;
         server = McpServer.async(transport)
                 .serverInfo("prefect-camel", version())
-                .instructions(ToolCatalog.instructions(document, settings))
+                .instructions(ToolCatalog.instructions(document, settings) + (settings.dynamicTools()
+                        ? " The operations are not listed as tools: find one with search-operations, read it with"
+                        + " describe-operation and run it with call-operation."
+                        : " search-operations finds the tool for what you want to do."))
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
                 .jsonMapper(jsonMapper)
                 .jsonSchemaValidator(validator)
@@ -185,8 +200,9 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
                 .requestHandler(router);
         httpServer.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         port = httpServer.actualPort();
-        LOG.info("MCP server (streamable HTTP) on http://{}:{}{} with {} tools{}", settings.host(), port,
-                settings.path(), tools.size(), settings.readOnly() ? " (read-only)" : "");
+        LOG.info("MCP server (streamable HTTP) on http://{}:{}{} with {} tools{}{}", settings.host(), port,
+                settings.path(), tools.size(), settings.readOnly() ? " (read-only)" : "",
+                settings.dynamicTools() ? " (tool mode dynamic)" : "");
     }
 
     /** platform-http's router: registered under a name with the port, or the plain name for the default port. */

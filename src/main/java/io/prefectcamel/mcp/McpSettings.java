@@ -33,9 +33,18 @@ public record McpSettings(
         long maxRequestBytes,
         int maxResultChars,
         Duration callTimeout,
-        String openApiLocation) {
+        String openApiLocation,
+        String toolMode) {
 
     public static final String DEFAULT_OPENAPI = "classpath:openapi/prefect-camel-openapi.yaml";
+    /** mcp.tool-mode: every operation's own tool plus search-operations ({@code all}), or only the discovery tools. */
+    public static final String TOOL_MODE_ALL = "all";
+    public static final String TOOL_MODE_DYNAMIC = "dynamic";
+
+    /** True when tools/list offers only search-operations, describe-operation and call-operation. */
+    public boolean dynamicTools() {
+        return TOOL_MODE_DYNAMIC.equals(toolMode);
+    }
 
     /** True when MCP shares the REST server's port (served by platform-http's router at {@link #path()}). */
     public boolean sharesRestPort() {
@@ -70,7 +79,16 @@ public record McpSettings(
                 Math.max(1024, p.integer("mcp.max-request-bytes", 6 * 1024 * 1024)),
                 Math.max(1024, p.integer("mcp.max-result-chars", 1_000_000)),
                 Duration.ofSeconds(Math.max(1, p.integer("mcp.call-timeout-seconds", 120))),
-                p.string("mcp.openapi-location", DEFAULT_OPENAPI));
+                p.string("mcp.openapi-location", DEFAULT_OPENAPI),
+                toolMode(p.string("mcp.tool-mode", TOOL_MODE_ALL)));
+    }
+
+    private static String toolMode(String value) {
+        String v = value.toLowerCase(java.util.Locale.ROOT);
+        if (!v.equals(TOOL_MODE_ALL) && !v.equals(TOOL_MODE_DYNAMIC)) {
+            throw new IllegalArgumentException("Property mcp.tool-mode must be all or dynamic, got: " + value);
+        }
+        return v;
     }
 
     private static String normalisePath(String path) {

@@ -109,9 +109,10 @@ class RouteConsistencyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void eachEntryHasItsFacadePath(Entry entry) {
-        String method = entry.export() ? "POST" : entry.prefectMethod();
+        String method = entry.export() ? "POST" : entry.search() ? "GET" : entry.prefectMethod();
         assertThat(facadePaths.get(entry.id())).isEqualTo(method + " " + entry.facadePath());
-        assertThat(entry.facadePath()).as("facade paths are kebab-case").doesNotContain("_").startsWith("/v1/api/");
+        assertThat(entry.facadePath()).as("facade paths are kebab-case").doesNotContain("_")
+                .startsWith(entry.search() ? "/v1/" : "/v1/api/");
     }
 
     @ParameterizedTest(name = "{0}")

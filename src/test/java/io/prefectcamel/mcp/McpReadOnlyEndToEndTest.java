@@ -69,7 +69,7 @@ class McpReadOnlyEndToEndTest {
         assertThat(list.nextCursor()).isNull();
         assertThat(list.tools()).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("count-account-events",
                 "read-account-events", "read-account-events-page", "count-workspace-events", "read-workspace-events",
-                "read-workspace-events-page", "get-events-flow-run", "list-tags");
+                "read-workspace-events-page", "get-events-flow-run", "list-tags", "search-operations");
         assertThat(list.tools()).allSatisfy(t -> {
             assertThat(t.annotations().readOnlyHint()).isTrue();
             assertThat(t.annotations().destructiveHint()).isFalse();

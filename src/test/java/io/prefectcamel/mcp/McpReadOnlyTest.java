@@ -44,7 +44,7 @@ class McpReadOnlyTest {
         List<String> names = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
         assertThat(names).containsExactlyInAnyOrder("count-account-events", "read-account-events",
                 "read-account-events-page", "count-workspace-events", "read-workspace-events",
-                "read-workspace-events-page", "get-events-flow-run", "list-tags");
+                "read-workspace-events-page", "get-events-flow-run", "list-tags", "search-operations");
         assertThat(client.listTools().tools()).allSatisfy(t -> assertThat(t.annotations().readOnlyHint()).isTrue());
     }
 

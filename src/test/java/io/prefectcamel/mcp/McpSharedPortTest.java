@@ -55,7 +55,7 @@ class McpSharedPortTest {
                     .endpoint("/mcp").build()).requestTimeout(Duration.ofSeconds(20)).build();
             client.initialize();
             assertThat(client.listTools().tools()).extracting(t -> t.name())
-                    .containsExactlyInAnyOrderElementsOf(OperationCatalog.defaultToolNames());
+                    .containsExactlyInAnyOrderElementsOf(OperationCatalog.defaultListedToolNames());
             client.closeGracefully();
             assertThat(context.hasService(McpServerService.class).getPort()).isEqualTo(port);
         } finally {

@@ -33,6 +33,11 @@ public final class OperationCatalog {
             return route().equals("export");
         }
 
+        /** The facade's operation search (GET /v1/operations): no Prefect operation. */
+        public boolean search() {
+            return route().equals("search");
+        }
+
         public String prefectMethod() {
             return node.path("prefect").path("method").asText(null);
         }
@@ -82,7 +87,7 @@ public final class OperationCatalog {
 
         /** The facade path: /v1 + Prefect's path, trailing slash removed, `_` -> `-`. */
         public String facadePath() {
-            return export() ? node.path("path").asText() : "/v1" + prefectPath().replaceAll("/+$", "").replace('_', '-');
+            return export() || search() ? node.path("path").asText() : "/v1" + prefectPath().replaceAll("/+$", "").replace('_', '-');
         }
 
         @Override
@@ -110,9 +115,9 @@ public final class OperationCatalog {
         return entries;
     }
 
-    /** The entries that call a Prefect operation (not the facade's own exports). */
+    /** The entries that call a Prefect operation (not the facade's own exports and search). */
     public static Stream<Entry> prefectOperations() {
-        return entries().stream().filter(e -> !e.export());
+        return entries().stream().filter(e -> !e.export() && !e.search());
     }
 
     /** Every MCP tool name of the given toolsets (aliases included), optionally only the read-only ones. */
@@ -130,5 +135,15 @@ public final class OperationCatalog {
     /** The MCP tools offered by default (mcp.toolsets=events). */
     public static List<String> defaultToolNames() {
         return toolNames(List.of("events"), false);
+    }
+
+    /** The discovery tool tools/list offers beside the operations' own tools (mcp.tool-mode=all, the default). */
+    public static final String SEARCH_TOOL = "search-operations";
+
+    /** What tools/list answers by default: the default tools and {@link #SEARCH_TOOL}. */
+    public static List<String> defaultListedToolNames() {
+        List<String> names = new ArrayList<>(defaultToolNames());
+        names.add(SEARCH_TOOL);
+        return names;
     }
 }
