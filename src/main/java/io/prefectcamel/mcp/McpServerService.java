@@ -119,6 +119,11 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         }
         // search-operations (and, in mcp.tool-mode=dynamic, describe-operation and call-operation)
         discovery = new DiscoveryTools(OperationIndex.of(document), catalog.tools(), invoker, objectMapper, settings);
+        // a caller finds, describes and calls only what its scopes allow, as in its tools/list
+        discovery.callerFilter(exchange -> {
+            io.prefectcamel.auth.Caller caller = DiscoveryTools.caller(exchange);
+            return tool -> toolAllowed.test(caller, tool.name());
+        });
         specs.addAll(discovery.specifications(settings.dynamicTools()));
         if (settings.testFixtures()) {
             for (McpToolContributor c : camelContext.getRegistry().findByType(McpToolContributor.class)) {

@@ -141,6 +141,27 @@ class McpTokensTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void searchFindsOnlyWhatTheScopesAllow() {
+        McpSyncClient readerClient = client(reader);
+        McpSyncClient writerClient = client(writer);
+        try {
+            Map<String, Object> query = Map.of("query", "create events in the workspace", "limit", 50);
+            List<Map<String, Object>> forReader = (List<Map<String, Object>>) ((Map<String, Object>) readerClient
+                    .callTool(new McpSchema.CallToolRequest("search-operations", query)).structuredContent()).get("results");
+            List<Map<String, Object>> forWriter = (List<Map<String, Object>>) ((Map<String, Object>) writerClient
+                    .callTool(new McpSchema.CallToolRequest("search-operations", query)).structuredContent()).get("results");
+            assertThat(forReader).extracting(r -> r.get("tool")).isNotEmpty()
+                    .doesNotContain("create-workspace-events", "read-my-profile");
+            assertThat(forWriter).extracting(r -> r.get("tool")).contains("create-workspace-events");
+            assertThat(prefect.requestCount()).as("a search costs no Prefect call").isZero();
+        } finally {
+            readerClient.closeGracefully();
+            writerClient.closeGracefully();
+        }
+    }
+
+    @Test
     void aWiderTokenSeesMoreTools() {
         McpSyncClient client = client(writer);
         try {
