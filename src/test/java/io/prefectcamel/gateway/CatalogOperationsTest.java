@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -68,17 +67,9 @@ class CatalogOperationsTest {
         assertThat(op.isObject()).as(entry.facadePath()).isTrue();
 
         // Prefect answers with its documented success status (and a body of the documented shape)
-        String status = null;
-        JsonNode answer = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = op.path("responses").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> r = it.next();
-            if (status == null && r.getKey().startsWith("2")) {
-                status = r.getKey();
-                JsonNode schema = r.getValue().path("content").path("application/json").path("schema");
-                answer = schema.isMissingNode() ? null : samples.sample(schema);
-            }
-        }
-        assertThat(status).as("a documented success status").isNotNull();
+        SampleRequests.Answer success = samples.success(op);
+        String status = Integer.toString(success.status());
+        JsonNode answer = success.body();
         facade.prefect().stubFor(any(anyUrl()).willReturn(answer == null ? aResponse().withStatus(Integer.parseInt(status))
                 : aResponse().withStatus(Integer.parseInt(status)).withHeader("Content-Type", "application/json")
                         .withBody(SampleRequests.json(answer))));

@@ -81,16 +81,9 @@ class McpCatalogToolsTest {
         assertThat(tool.annotations().idempotentHint()).isEqualTo(entry.idempotent());
 
         JsonNode op = document.path("paths").path(entry.facadePath()).path(entry.prefectMethod().toLowerCase());
-        String status = null;
-        JsonNode answer = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = op.path("responses").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> r = it.next();
-            if (status == null && r.getKey().startsWith("2")) {
-                status = r.getKey();
-                JsonNode schema = r.getValue().path("content").path("application/json").path("schema");
-                answer = schema.isMissingNode() ? null : new SampleRequests(document).sample(schema);
-            }
-        }
+        SampleRequests.Answer success = new SampleRequests(document).success(op);
+        String status = Integer.toString(success.status());
+        JsonNode answer = success.body();
         facade.prefect().stubFor(any(anyUrl()).willReturn(answer == null ? aResponse().withStatus(Integer.parseInt(status))
                 : aResponse().withStatus(Integer.parseInt(status)).withHeader("Content-Type", "application/json")
                         .withBody(SampleRequests.json(answer))));

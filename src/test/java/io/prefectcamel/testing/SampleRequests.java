@@ -111,6 +111,22 @@ public final class SampleRequests {
         return values;
     }
 
+    /** What Prefect answers an operation: its first documented 2xx status and a body of that answer's schema (or none). */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    /** The facade operation's documented success: status and a sample body. */
+    public Answer success(JsonNode operation) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = operation.path("responses").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> r = it.next();
+            if (r.getKey().startsWith("2")) {
+                JsonNode schema = r.getValue().path("content").path("application/json").path("schema");
+                return new Answer(Integer.parseInt(r.getKey()), schema.isMissingNode() ? null : sample(schema));
+            }
+        }
+        throw new IllegalArgumentException("no documented success for " + operation.path("operationId").asText());
+    }
+
     public static String json(JsonNode node) {
         try {
             return new ObjectMapper().writeValueAsString(node);
