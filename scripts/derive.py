@@ -341,7 +341,9 @@ class Deriver:
                                       "idempotent": "idempotent" in op["hints"],
                                       "secrets": bool(op["secrets"])}
         out["x-mcp"] = self.mcp(op, params, body)
-        out["security"] = [{"bearer": [scope(op)]}]
+        # the scope in an extension: Spectral's oas3 rules take scopes in a requirement only for OAuth2 schemes
+        out["security"] = [{"bearer": []}]
+        out["x-scope"] = scope(op)
         return out
 
     def export(self, op, paths):
@@ -367,7 +369,8 @@ class Deriver:
         page = self.by_tool[read["result"]["page"]["tool"]]
         out["x-prefect-operation"] = {"method": read["prefect"]["method"], "path": read["prefect"]["path"],
                                       "follows": page["prefect"]["path"], "idempotent": True, "secrets": False}
-        out["security"] = [{"bearer": [scope(read)]}]
+        out["security"] = [{"bearer": []}]
+        out["x-scope"] = scope(read)
         return out
 
     def search(self, op):
@@ -493,7 +496,7 @@ class Deriver:
                     "bearer": {"type": "http", "scheme": "bearer",
                                "description": "A token of the service's token store (`pcat_...`, made with `tokens create`)"
                                               " or a JWT of the configured issuer, depending on facade.auth.mode. Each"
-                                              " operation's security names the scope it needs: <toolset>:read for"
+                                              " operation's x-scope names the scope it needs: <toolset>:read for"
                                               " read-only operations, <toolset>:write otherwise. Without a credential"
                                               " the answer is 401, without the scope 403; Prefect is not called."},
                 },

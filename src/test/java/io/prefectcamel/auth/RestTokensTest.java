@@ -262,10 +262,10 @@ class RestTokensTest {
         assertThat(yaml.statusCode()).isEqualTo(200);
         JsonNode doc = JSON.readTree(json.body());
         assertThat(doc.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
-        assertThat(doc.at("/paths/~1v1~1api~1accounts~1{account-id}~1workspaces~1{workspace-id}~1events/post/security/0/bearer/0")
+        assertThat(doc.at("/paths/~1v1~1api~1accounts~1{account-id}~1workspaces~1{workspace-id}~1events/post/x-scope")
                 .asText()).isEqualTo("events:write");
-        assertThat(doc.at("/paths/~1v1~1api~1accounts~1{account-id}~1workspaces~1{workspace-id}~1events~1filter/post/security/0/bearer/0")
+        assertThat(doc.at("/paths/~1v1~1api~1accounts~1{account-id}~1workspaces~1{workspace-id}~1events~1filter/post/x-scope")
                 .asText()).isEqualTo("events:read");
-        assertThat(doc.at("/paths/~1v1~1api~1me/get/security/0/bearer/0").asText()).isEqualTo("admin:read");
+        assertThat(doc.at("/paths/~1v1~1api~1me/get/x-scope").asText()).isEqualTo("admin:read");
     }
 }
