@@ -519,8 +519,11 @@ class Deriver:
                           ("idempotent", "true" if "idempotent" in op["hints"] else "false")]
             out.append({"templatedRoute": {"routeTemplateRef": ROUTE_TEMPLATES[route], "routeId": op["id"],
                                            "parameters": [{"name": n, "value": v} for n, v in params]}})
+        # Camel JBang takes a YAML file for routes only when it sees one of a few keys in it (templatedRoute is not
+        # among them in 4.17): an empty `beans` entry makes `camel run routes/*.camel.yaml` load this file as routes
         return ("# " + GENERATED + "\n# One route per operation, from the templates in routes/operation-templates.camel.yaml"
-                " and routes/export.camel.yaml.\n" + dump(out))
+                " and routes/export.camel.yaml.\n# (The empty beans entry is there so that Camel JBang loads this file"
+                " as routes, not as a classpath file.)\n" + dump([{"beans": []}] + out))
 
     def calls(self):
         """id = METHOD path idempotent tool query-parameters header-parameters: what a Kamelet needs to make the call."""
