@@ -392,6 +392,7 @@ class TypeScriptClientTest {
                 case "flow_run_id" -> data.flowRunId();
                 case "tag" -> data.tag();
                 case "countable" -> firstEnum(properties.path(arg), "event");
+                case "query" -> "count events by name";
                 default -> null;
             };
             if (value == null && required.contains(arg)) {
