@@ -65,7 +65,7 @@ public class Gateway {
         String httpPath = in.getHeader(Exchange.HTTP_PATH, String.class);
         exchange.setProperty(FACADE_PATH, httpPath != null ? httpPath : exchange.getFromEndpoint() != null
                 ? exchange.getFromEndpoint().getEndpointBaseUri() : null);
-        exchange.setProperty(FACADE_BASE, facadeBase(in));
+        exchange.setProperty(FACADE_BASE, facadeBase(exchange, in));
 
         FacadeSpec.Operation op = FacadeSpec.get().operation(exchange.getProperty(OPERATION, String.class));
         String method = exchange.getProperty(METHOD, op.upstreamMethod(), String.class);
@@ -124,15 +124,50 @@ public class Gateway {
         return value == null ? null : value.toString();
     }
 
-    private String facadeBase(Message in) {
+    /**
+     * The base of the links an answer holds: {@code facade.public-url} when set; otherwise the request's
+     * {@code Host} when {@code facade.allowed-hosts} allows it; otherwise (another name, e.g. a forged Host) the
+     * server's own loopback URL, so a link never points at a host the service was not told about. No Host (an MCP
+     * call) leaves the link relative.
+     */
+    private String facadeBase(Exchange exchange, Message in) {
         if (!publicUrl.isEmpty()) {
             return publicUrl;
         }
         String host = in.getHeader("Host", String.class);
-        if (host != null && host.matches("[A-Za-z0-9.\\-\\[\\]:]{1,255}")) {
+        if (host == null || host.isBlank()) {
+            return null;
+        }
+        LinkHosts hosts = linkHosts(exchange);
+        if (host.matches("[A-Za-z0-9.\\-\\[\\]:]{1,255}") && hosts.allowed().allows(host)) {
             return "http://" + host;
         }
-        return null;
+        if (!warnedForeignHost) {
+            warnedForeignHost = true;
+            LOG.warn("A request named a Host that facade.allowed-hosts does not list; its links use {} instead. Set"
+                    + " facade.public-url (or facade.allowed-hosts) to the name callers use.", hosts.loopback());
+        }
+        return hosts.loopback();
+    }
+
+    private record LinkHosts(FacadeHosts allowed, String loopback) {
+    }
+
+    private volatile LinkHosts linkHosts;
+    private volatile boolean warnedForeignHost;
+
+    private LinkHosts linkHosts(Exchange exchange) {
+        LinkHosts hosts = linkHosts;
+        if (hosts == null) {
+            org.apache.camel.spi.PropertiesComponent props = exchange.getContext().getPropertiesComponent();
+            String serverHost = props.resolveProperty("camel.server.host").orElse("");
+            int port = Integer.parseInt(props.resolveProperty("camel.server.port").map(String::trim)
+                    .filter(v -> !v.isEmpty()).orElse("8080"));
+            hosts = new LinkHosts(new FacadeHosts(props.resolveProperty("facade.allowed-hosts").orElse(""), serverHost),
+                    FacadeHosts.loopbackUrl(serverHost, port));
+            linkHosts = hosts;
+        }
+        return hosts;
     }
 
     private static String encode(String value) {

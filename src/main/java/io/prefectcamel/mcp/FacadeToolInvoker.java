@@ -74,13 +74,8 @@ final class FacadeToolInvoker {
         if (!publicUrl.isEmpty()) {
             return publicUrl.replaceAll("/+$", "");
         }
-        String host = property(context, "camel.server.host");
-        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
-            host = "127.0.0.1";
-        } else if (host.contains(":") && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        return "http://" + host + ":" + settings.restPort();
+        // the same URL the REST facade links to when a request names a Host it does not allow
+        return io.prefectcamel.gateway.FacadeHosts.loopbackUrl(property(context, "camel.server.host"), settings.restPort());
     }
 
     private static String property(CamelContext context, String key) {

@@ -136,4 +136,35 @@ class NextPageLinksTest {
         assertThat(answer.body()).isEqualTo(EMPTY_PAGE);
         assertOnlyServiceCredentials(prefect.onlyRequest());
     }
+    private String firstLinkForHost(String host) {
+        prefectServesThreePages(PREFECT_WORKSPACE);
+        String[] answer = client.sendWithHost("POST", FACADE_WORKSPACE + "/events/filter", "{\"limit\":50}", host);
+        assertThat(answer[0]).isEqualTo("200");
+        return readJson(answer[1]).path("next_page").asText();
+    }
+
+    @Test
+    void aForeignHostGetsNoLinkToItselfButTheServersOwnUrl() {
+        String link = firstLinkForHost("attacker.example");
+
+        assertThat(link).doesNotContain("attacker.example");
+        assertThat(link).isEqualTo(facadeLink(FACADE_WORKSPACE, TOKEN_1));
+    }
+
+    @Test
+    void aForeignHostWithAnAllowedNameInsideIsStillForeign() {
+        assertThat(firstLinkForHost("localhost.attacker.example:8080")).doesNotContain("attacker")
+                .isEqualTo(facadeLink(FACADE_WORKSPACE, TOKEN_1));
+        assertThat(firstLinkForHost("127.0.0.1.attacker.example")).doesNotContain("attacker")
+                .isEqualTo(facadeLink(FACADE_WORKSPACE, TOKEN_1));
+    }
+
+    @Test
+    void anAllowedHostGetsLinksToItself() {
+        int port = java.net.URI.create(facade.baseUrl()).getPort();
+
+        assertThat(firstLinkForHost("localhost:" + port)).isEqualTo("http://localhost:" + port + FACADE_WORKSPACE
+                + "/events/filter/next?page-token=" + URLEncoder.encode(TOKEN_1, StandardCharsets.UTF_8));
+        assertThat(firstLinkForHost("[::1]:" + port)).startsWith("http://[::1]:" + port + FACADE_WORKSPACE);
+    }
 }

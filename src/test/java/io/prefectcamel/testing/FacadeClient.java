@@ -76,6 +76,48 @@ public final class FacadeClient {
         return response;
     }
 
+    /**
+     * Sends one HTTP/1.1 request over a plain socket with the given {@code Host} header (which {@link HttpClient}
+     * will not send) and returns {status, body}. The body is sent as {@code application/json}.
+     */
+    public String[] sendWithHost(String method, String path, String body, String host) {
+        URI base = URI.create(baseUrl);
+        byte[] content = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n"
+                    + "Accept: application/json\r\n"
+                    + (body == null ? "" : "Content-Type: application/json\r\n")
+                    + "Content-Length: " + content.length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(content);
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int split = answer.indexOf("\r\n\r\n");
+            String headers = answer.substring(0, split);
+            String rest = answer.substring(split + 4);
+            if (headers.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                StringBuilder decoded = new StringBuilder();
+                while (true) {
+                    int eol = rest.indexOf("\r\n");
+                    int size = Integer.parseInt(rest.substring(0, eol).split(";")[0].trim(), 16);
+                    if (size == 0) {
+                        break;
+                    }
+                    decoded.append(rest, eol + 2, eol + 2 + size);
+                    rest = rest.substring(eol + 2 + size + 2);
+                }
+                rest = decoded.toString();
+            }
+            if (TestKey.isIn(answer)) {
+                throw new AssertionError("The answer holds the Prefect key");
+            }
+            return new String[] {headers.split(" ")[1], rest};
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        }
+    }
+
     /** Fails when the answer's headers or body hold the test's Prefect key. */
     public static void assertNoKey(HttpResponse<String> response) {
         for (Map.Entry<String, List<String>> header : response.headers().map().entrySet()) {
