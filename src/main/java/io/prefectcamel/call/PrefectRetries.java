@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <li>A 429 is retried for every call (Prefect did not take the request), after its {@code Retry-After} (seconds
  * or an HTTP-date), else after a backoff.</li>
  * <li>502, 503, 504 and connection failures or timeouts are retried only when the call is idempotent, after the
- * answer's {@code Retry-After} if any, else after a backoff.</li>
+ * answer's {@code Retry-After} if any, else after a backoff. An events create whose events all carry an {@code id}
+ * is idempotent (Prefect de-duplicates events by id): the facade's Gateway marks such an exchange so.</li>
  * <li>Backoff: {@code backoffMillis} doubled at each attempt, plus up to 50% random jitter, at most
  * {@code maxWaitMillis}.</li>
  * <li>No retry when {@code maxAttempts} attempts were made, when the wait would be longer than

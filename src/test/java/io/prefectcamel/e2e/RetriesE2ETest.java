@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The sandbox refuses 30% of all calls with 429 (Retry-After: 0). The service waits them out within its budget (two
  * attempts here), and past it answers the caller Prefect's 429 with a Retry-After; a caller that retries then gets
- * every event stored exactly once, and every page read exactly once.
+ * every event stored exactly once, and every page read exactly once. An events create whose answer is lost after the
+ * sandbox stored it (a 503 in its place) is sent again with the same ids, and each event is still stored once.
  */
 class RetriesE2ETest {
 
@@ -29,6 +30,7 @@ class RetriesE2ETest {
     @RegisterExtension
     static final SandboxUnderTest e2e = SandboxUnderTest.withTestDefaults()
             .sandbox(b -> b.retryAfterSeconds(0))
+            .withLostAnswers()
             .property("prefect.retry.max-attempts", "2");
 
     private final FacadeClient client = e2e.client();
@@ -36,6 +38,7 @@ class RetriesE2ETest {
     @AfterEach
     void prefectAnswersAgain() {
         e2e.sandbox().setFaultRate429(0);
+        e2e.lostAnswers().loseNext(0);
     }
 
     /** Counts what the caller saw. */
@@ -138,5 +141,49 @@ class RetriesE2ETest {
             assertThat(Events.parse(tags.body()).path("count").asInt()).isEqualTo(1);
         }
         assertThat(outcomes.ok).isEqualTo(20);
+    }
+
+    private List<Events.Event> tenEvents(String name) {
+        Instant newest = Events.recent();
+        List<Events.Event> events = new ArrayList<>();
+        for (int n = 0; n < 10; n++) {
+            events.add(event(name, "acme.lost." + n).at(newest.minusMillis(n)));
+        }
+        return events;
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostIsRetriedAndStoresEachEventOnce() {
+        Scope scope = Scope.fresh();
+        List<Events.Event> events = tenEvents("acme.lost.once");
+        e2e.lostAnswers().loseNext(1);
+
+        HttpResponse<String> answer = client.post(scope.facade() + "/events", Events.body(events));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(204);
+        assertThat(e2e.lostAnswers().creates()).as("the create reached Prefect twice, the same ids each time").isEqualTo(2);
+        assertThat(stored(scope)).extracting(StoredEvent::id).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(events.stream().map(Events.Event::id).toList());
+    }
+
+    @Test
+    void whenEveryAnswerIsLostTheCallerIsToldResendingIsSafeAndItIs() {
+        Scope scope = Scope.fresh();
+        List<Events.Event> events = tenEvents("acme.lost.twice");
+        e2e.lostAnswers().loseNext(2);
+
+        HttpResponse<String> answer = client.post(scope.facade() + "/events", Events.body(events));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+        assertThat(Events.parse(answer.body()).path("detail").asText()).contains("unknown").contains("same ids")
+                .contains("safe");
+        assertThat(e2e.lostAnswers().creates()).isEqualTo(2);
+        assertThat(stored(scope)).as("stored although the caller was told 503").hasSize(10);
+
+        HttpResponse<String> again = client.post(scope.facade() + "/events", Events.body(events));
+
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(204);
+        assertThat(stored(scope)).extracting(StoredEvent::id).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(events.stream().map(Events.Event::id).toList());
     }
 }

@@ -34,6 +34,8 @@ public final class SandboxUnderTest extends ServiceOverUpstream<SandboxUnderTest
 
     private UnaryOperator<PrefectSandbox.Builder> sandboxSettings = b -> b;
     private PrefectSandbox sandbox;
+    private boolean withLostAnswers;
+    private LostAnswers lostAnswers;
 
     private SandboxUnderTest() {
     }
@@ -48,14 +50,36 @@ public final class SandboxUnderTest extends ServiceOverUpstream<SandboxUnderTest
         return this;
     }
 
+    /** Puts {@link LostAnswers} between the service and the sandbox, so a test can lose the answers of creates. */
+    public SandboxUnderTest withLostAnswers() {
+        this.withLostAnswers = true;
+        return this;
+    }
+
     @Override
     protected String startUpstream() {
         sandbox = sandboxSettings.apply(PrefectSandbox.builder().seed(false)).apiKey(TestKey.VALUE).build().start();
+        if (withLostAnswers) {
+            try {
+                lostAnswers = new LostAnswers(sandbox.baseUrl());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return lostAnswers.url();
+        }
         return sandbox.baseUrl();
+    }
+
+    /** The proxy that loses answers ({@link #withLostAnswers()}). */
+    LostAnswers lostAnswers() {
+        return lostAnswers;
     }
 
     @Override
     protected void stopUpstream() {
+        if (lostAnswers != null) {
+            lostAnswers.close();
+        }
         if (sandbox != null) {
             sandbox.close();
         }

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How the Prefect call rides out trouble: 429 is retried after Retry-After (seconds or a date) for every
- * operation; 5xx and connection failures only for reads; what cannot be retried becomes a problem answer.
+ * operation; 5xx, connection failures and timeouts for reads, updates and deletes, and for events creates (Prefect
+ * de-duplicates events by id, so the same events sent again are stored once), never for other creates; what cannot be
+ * retried becomes a problem answer.
  * Settings: 3 attempts, 10 ms backoff, single waits up to 3 s, 2.5 s for all waits and attempts of one request,
  * a 400 ms response timeout.
  */
@@ -149,11 +151,42 @@ class RetriesTest {
         assertThat(prefect.requestCount()).isEqualTo(2);
     }
 
+    /** Every request Prefect got was the events create with the same body: the same events, the same ids. */
+    private void assertSameEventsSent(int times) {
+        assertThat(prefect.requests()).hasSize(times).allSatisfy(request -> {
+            assertThat(request.getMethod().getName()).isEqualTo("POST");
+            assertThat(request.getBodyAsString()).isEqualTo(EVENTS);
+        });
+    }
+
     @Test
-    void a503OnACreateIsNotRetried() {
+    void a503OnAnEventsCreateIsRetriedWithTheSameIds() {
         prefectAnswersThenRecovers(aResponse().withStatus(503).withBody("upstream busy"), aResponse().withStatus(204));
 
         HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/events", EVENTS);
+
+        assertThat(answer.statusCode()).isEqualTo(204);
+        assertSameEventsSent(2);
+    }
+
+    @Test
+    void anEventsCreateThatKeepsGetting503SaysResendingTheSameIdsIsSafe() {
+        prefect.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503).withBody("upstream busy")));
+
+        HttpResponse<String> answer = client.post(FACADE_WORKSPACE + "/events", EVENTS);
+
+        assertProblem(answer, 503, null);
+        assertThat(answer.body()).as("the outcome stays unknown, and resending is safe").contains("unknown")
+                .contains("same ids").contains("safe");
+        assertSameEventsSent(3);
+    }
+
+    @Test
+    void a503OnACreateOfAnythingElseIsNotRetried() {
+        prefectAnswersThenRecovers(aResponse().withStatus(503).withBody("upstream busy"), aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"" + Fixtures.WORKSPACE + "\"}"));
+
+        HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/teams", "{\"name\":\"pipelines\"}");
 
         assertProblem(answer, 503, null);
         assertThat(answer.body()).as("an ambiguous create says so").contains("outcome is unknown").contains("not done twice");
@@ -171,10 +204,22 @@ class RetriesTest {
     }
 
     @Test
-    void aConnectionResetOnACreateIsNotRetried() {
+    void aConnectionResetOnAnEventsCreateIsRetriedWithTheSameIds() {
         prefect.stubFor(any(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         HttpResponse<String> answer = client.post(FACADE_WORKSPACE + "/events", EVENTS);
+
+        assertProblem(answer, 502, null);
+        assertThat(answer.body()).as("the outcome stays unknown, and resending is safe").contains("unknown")
+                .contains("same ids").contains("safe");
+        assertSameEventsSent(3);
+    }
+
+    @Test
+    void aConnectionResetOnACreateOfAnythingElseIsNotRetried() {
+        prefect.stubFor(any(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/teams", "{\"name\":\"pipelines\"}");
 
         assertProblem(answer, 502, null);
         assertThat(answer.body()).as("an ambiguous create says so").contains("may or may not have been carried out");
@@ -191,13 +236,35 @@ class RetriesTest {
     }
 
     @Test
-    void aSlowCreateBecomes504WithoutARetry() {
+    void aSlowEventsCreateIsRetriedWithTheSameIdsAndThen504SaysResendingIsSafe() {
         prefect.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(204).withFixedDelay(RESPONSE_TIMEOUT_MS * 4)));
 
         HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/events", EVENTS);
 
         assertProblem(answer, 504, null);
+        assertThat(answer.body()).as("the outcome stays unknown, and resending is safe").contains("unknown")
+                .contains("same ids").contains("safe");
+        assertSameEventsSent(3);
+    }
+
+    @Test
+    void aSlowCreateOfAnythingElseBecomes504WithoutARetry() {
+        prefect.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withFixedDelay(RESPONSE_TIMEOUT_MS * 4)));
+
+        HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/teams", "{\"name\":\"pipelines\"}");
+
+        assertProblem(answer, 504, null);
         assertThat(answer.body()).as("an ambiguous create says so").contains("may or may not have been carried out");
         assertThat(prefect.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anEventWithoutAnIdIsRefusedBeforePrefectSoEveryEventsCreateSentCarriesIds() {
+        String withoutId = EVENTS.replace("\"id\":\"2f1e0d9c-8b7a-4c5d-9e6f-0a1b2c3d4e5f\",", "");
+
+        HttpResponse<String> answer = client.post(FACADE_ACCOUNT + "/events", withoutId);
+
+        assertProblem(answer, 400, "body[0].id");
+        assertThat(prefect.requestCount()).isZero();
     }
 }
