@@ -340,6 +340,8 @@ class Deriver:
                                       "summary": self.upstream_op(op).get("summary", ""),
                                       "idempotent": "idempotent" in op["hints"],
                                       "secrets": bool(op["secrets"])}
+        if "resend" in op:
+            out["x-prefect-operation"]["resend"] = op["resend"].strip()
         out["x-mcp"] = self.mcp(op, params, body)
         # the scope in an extension: Spectral's oas3 rules take scopes in a requirement only for OAuth2 schemes
         out["security"] = [{"bearer": []}]

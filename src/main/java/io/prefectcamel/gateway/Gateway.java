@@ -34,12 +34,11 @@ public class Gateway {
     public static final String REQUEST_ID = "prefect.requestId";
     public static final String FACADE_PATH = "prefect.facadePath";
     public static final String FACADE_BASE = "prefect.facadeBase";
-    /** Exchange property: the call creates events that all carry an id (so resending them is safe). */
-    public static final String EVENTS_WITH_IDS = "prefect.eventsWithIds";
-
-    /** The creates whose body is a JSON array of events, which Prefect de-duplicates by {@code id}. */
-    private static final java.util.Set<String> EVENT_CREATES = java.util.Set.of("createAccountEvents", "createWorkspaceEvents");
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /**
+     * Exchange property: what the caller of an idempotent write is told when the retries did not settle whether Prefect
+     * carried it out (the catalog's {@code resend}, e.g. for events creates, which Prefect de-duplicates by id).
+     */
+    public static final String RESEND = "prefect.resend";
 
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -113,12 +112,9 @@ public class Gateway {
             body = "{}"; // Prefect wants a Content-Length on every POST; {} reads with its defaults
         }
         exchange.setProperty(BODY, body);
-        if (EVENT_CREATES.contains(op.id()) && everyEventHasAnId(body)) {
-            // Prefect de-duplicates events by id: sending the same events again stores each once, so a create whose
-            // answer was lost (a 502/503/504, a timeout) is retried like a read. The facade's Event schema requires
-            // id, so every events create that gets here carries ids; the check keeps that true if the schema changes.
-            exchange.setProperty(IDEMPOTENT, true);
-            exchange.setProperty(EVENTS_WITH_IDS, true);
+        String resend = op.node().path("x-prefect-operation").path("resend").asText("");
+        if (!resend.isEmpty()) {
+            exchange.setProperty(RESEND, " " + resend);
         }
         exchange.setProperty(METHOD, method);
         exchange.setProperty(PATH, path);
@@ -126,27 +122,6 @@ public class Gateway {
         LOG.debug("{} {} -> {} {}", op.method(), op.id(), op.upstreamMethod(), path);
     }
 
-    /** True when the body is a non-empty JSON array of objects that each have a non-empty string {@code id}. */
-    static boolean everyEventHasAnId(String body) {
-        if (body == null) {
-            return false;
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode events = JSON.readTree(body);
-            if (!events.isArray() || events.isEmpty()) {
-                return false;
-            }
-            for (com.fasterxml.jackson.databind.JsonNode event : events) {
-                com.fasterxml.jackson.databind.JsonNode id = event.get("id");
-                if (id == null || !id.isTextual() || id.asText().isBlank()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return false;
-        }
-    }
 
     /** A parameter given more than once arrives as a list: refuse it rather than send Prefect the list's text. */
     private static String single(FacadeSpec.Parameter p, Object value) {
@@ -219,7 +194,8 @@ public class Gateway {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int attempts = exchange.getProperty(PrefectRetries.ATTEMPTS, 1, Integer.class);
         boolean idempotent = exchange.getProperty(IDEMPOTENT, false, Boolean.class);
-        boolean events = exchange.getProperty(EVENTS_WITH_IDS, false, Boolean.class);
+        String resend = exchange.getProperty(RESEND, String.class);
+        boolean events = resend != null;
         Message msg = exchange.getMessage();
         msg.removeHeader(Exchange.REDELIVERY_DELAY);
         switch (PrefectRetries.kind(failure)) {
@@ -244,7 +220,7 @@ public class Gateway {
                     msg.setHeader("Retry-After", upstream.retryAfter());
                 }
                 Problems.answer(exchange, status, "Prefect error", "Prefect answered " + upstream.status()
-                        + (events ? " after " + attempts + " attempt(s)." + RESEND_EVENTS
+                        + (events ? " after " + attempts + " attempt(s)." + resend
                         : idempotent ? " after " + attempts + " attempt(s). Try again later."
                                 : ". The outcome is unknown: Prefect may have carried the call out before failing. It was"
                                         + " not retried, so it was not done twice; check (read it back) before sending"
@@ -255,7 +231,7 @@ public class Gateway {
                 msg.removeHeader("Retry-After");
                 if (isTimeout(failure)) {
                     Problems.answer(exchange, 504, "Prefect timeout", "Prefect did not answer in time"
-                            + (events ? " (" + attempts + " attempt(s))." + RESEND_EVENTS
+                            + (events ? " (" + attempts + " attempt(s))." + resend
                             : idempotent ? " (" + attempts + " attempt(s)). Try again later."
                                     : " after the request was sent, so it may or may not have been carried out. It was"
                                             + " not retried, so it was not done twice; check (read it back) before"
@@ -263,7 +239,7 @@ public class Gateway {
                 } else if (events) {
                     Problems.answer(exchange, 502, "Prefect unreachable", "The connection to Prefect failed ("
                             + rootCause(failure).getClass().getSimpleName() + ") after " + attempts + " attempt(s)."
-                            + RESEND_EVENTS, null);
+                            + resend, null);
                 } else if (idempotent || notSent(failure)) {
                     Problems.answer(exchange, 502, "Prefect unreachable", "Prefect could not be reached ("
                             + rootCause(failure).getClass().getSimpleName() + ")"
@@ -278,11 +254,6 @@ public class Gateway {
             }
         }
     }
-
-    /** What a caller of an events create is told when the retries did not settle whether Prefect stored them. */
-    private static final String RESEND_EVENTS = " Whether Prefect stored the events is unknown: an attempt may have"
-            + " reached it before failing. Prefect de-duplicates events by id, so sending the same events again (the"
-            + " same ids) is safe and stores each event once.";
 
     /** The connection was never made: Prefect cannot have seen the request. */
     private static boolean notSent(Throwable t) {

@@ -80,12 +80,12 @@ class McpToolsTest {
                 "get-events-flow-run", "list-tags", "delete-workspace-tag");
 
         Map<String, boolean[]> hints = Map.ofEntries(
-                Map.entry("create-account-events", new boolean[] {false, false, false}),
-                Map.entry("create-account-events-2", new boolean[] {false, false, false}),
+                Map.entry("create-account-events", new boolean[] {false, false, true}),
+                Map.entry("create-account-events-2", new boolean[] {false, false, true}),
                 Map.entry("count-account-events", new boolean[] {true, false, true}),
                 Map.entry("read-account-events", new boolean[] {true, false, true}),
                 Map.entry("read-account-events-page", new boolean[] {true, false, true}),
-                Map.entry("create-workspace-events", new boolean[] {false, false, false}),
+                Map.entry("create-workspace-events", new boolean[] {false, false, true}),
                 Map.entry("count-workspace-events", new boolean[] {true, false, true}),
                 Map.entry("read-workspace-events", new boolean[] {true, false, true}),
                 Map.entry("read-workspace-events-page", new boolean[] {true, false, true}),
