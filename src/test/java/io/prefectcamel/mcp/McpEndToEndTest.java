@@ -198,12 +198,12 @@ class McpEndToEndTest {
                 .collect(Collectors.toMap(McpSchema.Tool::name, t -> t));
         // name -> readOnly, destructive, idempotent
         Map<String, List<Boolean>> hints = Map.ofEntries(
-                Map.entry("create-account-events", List.of(false, false, false)),
-                Map.entry("create-account-events-2", List.of(false, false, false)),
+                Map.entry("create-account-events", List.of(false, false, true)),
+                Map.entry("create-account-events-2", List.of(false, false, true)),
                 Map.entry("count-account-events", List.of(true, false, true)),
                 Map.entry("read-account-events", List.of(true, false, true)),
                 Map.entry("read-account-events-page", List.of(true, false, true)),
-                Map.entry("create-workspace-events", List.of(false, false, false)),
+                Map.entry("create-workspace-events", List.of(false, false, true)),
                 Map.entry("count-workspace-events", List.of(true, false, true)),
                 Map.entry("read-workspace-events", List.of(true, false, true)),
                 Map.entry("read-workspace-events-page", List.of(true, false, true)),
