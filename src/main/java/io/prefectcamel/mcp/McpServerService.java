@@ -201,7 +201,10 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         router.route(settings.path())
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxRequestBytes()))
                 .handler(transport);
-        httpServer = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
+        // a connection that carries nothing for this long is closed (an SSE stream's keep-alive comments, every 20 s,
+        // count): slow or silent clients cannot hold connections forever
+        httpServer = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
+                        .setIdleTimeout((int) settings.connectionIdleTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
                 .requestHandler(router);
         httpServer.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         port = httpServer.actualPort();

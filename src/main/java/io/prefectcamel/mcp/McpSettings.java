@@ -34,7 +34,8 @@ public record McpSettings(
         int maxResultChars,
         Duration callTimeout,
         String openApiLocation,
-        String toolMode) {
+        String toolMode,
+        Duration connectionIdleTimeout) {
 
     public static final String DEFAULT_OPENAPI = "classpath:openapi/prefect-camel-openapi.yaml";
     /** mcp.tool-mode: every operation's own tool plus search-operations ({@code all}), or only the discovery tools. */
@@ -80,7 +81,8 @@ public record McpSettings(
                 Math.max(1024, p.integer("mcp.max-result-chars", 1_000_000)),
                 Duration.ofSeconds(Math.max(1, p.integer("mcp.call-timeout-seconds", 120))),
                 p.string("mcp.openapi-location", DEFAULT_OPENAPI),
-                toolMode(p.string("mcp.tool-mode", TOOL_MODE_ALL)));
+                toolMode(p.string("mcp.tool-mode", TOOL_MODE_ALL)),
+                Duration.ofSeconds(Math.max(0, p.integer("mcp.connection-idle-timeout-seconds", 120))));
     }
 
     private static String toolMode(String value) {

@@ -2,7 +2,6 @@ package io.prefectcamel.mcp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +68,9 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
     }
 
     static final String CALLER = "caller";
+    /** The JSON-RPC error code (implementation-defined server error) of a refused initialize. */
+    static final int SERVER_BUSY = -32000;
+    static final long RETRY_AFTER_FULL_SECONDS = 30;
     static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
 
     VertxStreamableTransport(McpJsonMapper json, McpSettings settings, DefaultServerTransportSecurityValidator security,
@@ -259,11 +261,26 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
                     "initialize needs params.protocolVersion, capabilities and clientInfo");
             return;
         }
-        evictIfFull();
-        McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
-        String id = started.session().getId();
         Caller caller = rc.get(CALLER);
-        sessions.put(id, new Entry(started.session(), new AtomicLong(System.currentTimeMillis()), caller.id()));
+        McpStreamableServerSession.McpStreamableServerSessionInit started;
+        synchronized (sessions) {
+            if (sessions.size() >= settings.maxSessions()) {
+                sweepIdleSessions();
+            }
+            if (sessions.size() >= settings.maxSessions()) {
+                // refused, not evicting a session in use: sessions free up as their clients end them or go idle
+                LOG.info("Too many MCP sessions ({}): refusing a new one", sessions.size());
+                rc.response().putHeader("Retry-After", Long.toString(RETRY_AFTER_FULL_SECONDS));
+                error(rc, 503, request.id(), SERVER_BUSY, "Too many MCP sessions are open (mcp.max-sessions="
+                        + settings.maxSessions() + "); retry after " + RETRY_AFTER_FULL_SECONDS
+                        + " seconds, or reuse an open session.");
+                return;
+            }
+            started = factory.startSession(init);
+            sessions.put(started.session().getId(),
+                    new Entry(started.session(), new AtomicLong(System.currentTimeMillis()), caller.id()));
+        }
+        String id = started.session().getId();
         Context vctx = vertx.getOrCreateContext();
         started.initResult()
                 .contextWrite(c -> c.put(McpTransportContext.KEY, context))
@@ -395,16 +412,6 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         }
         entry.lastSeen().set(System.currentTimeMillis());
         return entry;
-    }
-
-    private void evictIfFull() {
-        while (sessions.size() >= settings.maxSessions()) {
-            sessions.values().stream().min(Comparator.comparingLong(e -> e.lastSeen().get())).ifPresent(oldest -> {
-                LOG.info("Too many MCP sessions ({}): ending the least recently used one", sessions.size());
-                sessions.remove(oldest.session().getId());
-                oldest.session().close();
-            });
-        }
     }
 
     private void sweepIdleSessions() {
