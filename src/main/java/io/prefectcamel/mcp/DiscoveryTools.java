@@ -226,15 +226,10 @@ final class DiscoveryTools {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> toolArguments = given == null ? Map.of() : (Map<String, Object>) given;
-        return invoker.call(def, described.get(def.name()).inputSchema(), toolArguments, caller(exchange));
+        return invoker.call(def, described.get(def.name()).inputSchema(), toolArguments,
+                VertxStreamableTransport.caller(exchange));
     }
 
-    /** The caller the transport authenticated for this request, or null. */
-    static io.prefectcamel.auth.Caller caller(McpAsyncServerExchange exchange) {
-        Object caller = exchange == null || exchange.transportContext() == null ? null
-                : exchange.transportContext().get(VertxStreamableTransport.CALLER);
-        return caller instanceof io.prefectcamel.auth.Caller c ? c : null;
-    }
 
     private ToolDefinition find(McpAsyncServerExchange exchange, Object name) {
         if (!(name instanceof String n) || n.isBlank()) {

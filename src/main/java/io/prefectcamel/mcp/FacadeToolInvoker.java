@@ -98,13 +98,12 @@ final class FacadeToolInvoker {
                 .tool(tool)
                 .callHandler((exchange, request) -> {
                     // the caller the transport authenticated; without one the operation route refuses the call
-                    Object caller = exchange.transportContext() == null ? null
-                            : exchange.transportContext().get(VertxStreamableTransport.CALLER);
-                    if (caller instanceof Caller c && !allowed.test(c, def.name())) {
+                    Caller caller = VertxStreamableTransport.caller(exchange);
+                    if (caller != null && !allowed.test(caller, def.name())) {
                         return Mono.just(error("This credential may not call " + def.name() + ": it lacks the scope"
                                 + " the tool needs. Use the tools tools/list shows."));
                     }
-                    return call(def, inputSchema, request.arguments(), caller instanceof Caller c ? c : null);
+                    return call(def, inputSchema, request.arguments(), caller);
                 })
                 .build();
     }

@@ -121,7 +121,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         discovery = new DiscoveryTools(OperationIndex.of(document), catalog.tools(), invoker, objectMapper, settings);
         // a caller finds, describes and calls only what its scopes allow, as in its tools/list
         discovery.callerFilter(exchange -> {
-            io.prefectcamel.auth.Caller caller = DiscoveryTools.caller(exchange);
+            io.prefectcamel.auth.Caller caller = VertxStreamableTransport.caller(exchange);
             return tool -> toolAllowed.test(caller, tool.name());
         });
         specs.addAll(discovery.specifications(settings.dynamicTools()));

@@ -426,6 +426,13 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         });
     }
 
+    /** The caller this transport authenticated for a tool call's request, or null. */
+    static Caller caller(io.modelcontextprotocol.server.McpAsyncServerExchange exchange) {
+        Object caller = exchange == null || exchange.transportContext() == null ? null
+                : exchange.transportContext().get(CALLER);
+        return caller instanceof Caller c ? c : null;
+    }
+
     private static McpTransportContext transportContext(HttpServerRequest req, Caller caller) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("remoteAddress", String.valueOf(req.remoteAddress()));
