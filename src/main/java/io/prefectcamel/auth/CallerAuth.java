@@ -455,8 +455,10 @@ public class CallerAuth extends ServiceSupport implements CamelContextAware {
             return "-";
         }
         String t = id.trim();
-        return t.matches("[0-9A-Za-z-]{1,64}") ? t : "(invalid)";
+        return AUDITED_ID.matcher(t).matches() ? t : "(invalid)";
     }
+
+    private static final java.util.regex.Pattern AUDITED_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
 
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();

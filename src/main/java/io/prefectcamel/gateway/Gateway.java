@@ -42,6 +42,8 @@ public class Gateway {
 
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern JSON_MEDIA_TYPE = Pattern.compile("application/([a-z0-9.+-]*\\+)?json(\\s*;.*)?");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,255}");
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private long breakerRetryAfterSeconds = 30;
@@ -63,7 +65,7 @@ public class Gateway {
         Message in = exchange.getMessage();
         String requestId = in.getHeader(REQUEST_ID_HEADER, String.class);
         if (requestId == null || !SAFE_REQUEST_ID.matcher(requestId).matches()) {
-            requestId = UUID.randomUUID().toString();
+            requestId = newRequestId();
         }
         exchange.setProperty(REQUEST_ID, requestId);
         MDC.put("requestId", requestId);
@@ -103,7 +105,7 @@ public class Gateway {
         }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (op.requestBodySchema() != null && contentType != null && !contentType.isBlank()
-                && !contentType.toLowerCase().matches("application/([a-z0-9.+-]*\\+)?json(\\s*;.*)?")) {
+                && !JSON_MEDIA_TYPE.matcher(contentType.toLowerCase(java.util.Locale.ROOT)).matches()) {
             throw new InvalidRequestException(415, "Content-Type", "The body must be JSON: send 'Content-Type: "
                     + "application/json' (this request said '" + contentType.replaceAll("[\\r\\n]", "") + "').");
         }
@@ -149,7 +151,7 @@ public class Gateway {
             return null;
         }
         LinkHosts hosts = linkHosts(exchange);
-        if (host.matches("[A-Za-z0-9.\\-\\[\\]:]{1,255}") && hosts.allowed().allows(host)) {
+        if (HOST.matcher(host).matches() && hosts.allowed().allows(host)) {
             return "http://" + host;
         }
         if (!warnedForeignHost) {
@@ -178,6 +180,17 @@ public class Gateway {
             linkHosts = hosts;
         }
         return hosts;
+    }
+
+    /**
+     * A random (version 4) UUID for a request that brought no usable X-Request-Id. An id to find log lines by needs
+     * no secure random source, whose shared generator every request would queue for.
+     */
+    static String newRequestId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
     }
 
     private static String encode(String value) {
@@ -296,6 +309,33 @@ public class Gateway {
         return null;
     }
 
+    /**
+     * Prefect's answer body, read once into bytes as it arrives (the HTTP endpoint hands it over unbuffered,
+     * {@code disableStreamCache=true}): no stream cache to copy into and out of, and the REST server writes the bytes
+     * as they are. Inside the circuit breaker, so a body that breaks off counts as a failed call.
+     */
+    public void readAnswer(Exchange exchange) throws java.io.IOException {
+        Message msg = exchange.getMessage();
+        Object body = msg.getBody();
+        if (body instanceof java.io.InputStream in) {
+            try (in) {
+                long length = msg.getHeader("Content-Length", -1L, Long.class);
+                if (length >= 0 && length <= RequestValidator.MAX_BODY_BYTES * 4L) {
+                    // the announced length: one array of the right size (a shorter body fails the call)
+                    byte[] bytes = in.readNBytes((int) length);
+                    if (bytes.length < length) {
+                        throw new java.io.EOFException("Prefect's answer ended after " + bytes.length + " of " + length + " bytes");
+                    }
+                    msg.setBody(bytes);
+                } else {
+                    msg.setBody(in.readAllBytes());
+                }
+            }
+        } else if (body != null && !(body instanceof byte[])) {
+            msg.setBody(msg.getBody(byte[].class));
+        }
+    }
+
     /** The request is answered: its id leaves the worker thread's log context. */
     public void answered() {
         MDC.remove("requestId");
@@ -313,7 +353,7 @@ public class Gateway {
         if (exchange.getProperty(REQUEST_ID) == null) {
             String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
             exchange.setProperty(REQUEST_ID, given != null && SAFE_REQUEST_ID.matcher(given).matches()
-                    ? given : UUID.randomUUID().toString());
+                    ? given : newRequestId());
         }
     }
 

@@ -1,53 +1,101 @@
 package io.prefectcamel.gateway;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * Rewrites the {@code next_page} link of an EventPage from Prefect's URL to the facade's own
  * {@code .../events/filter/next} URL, so a caller can follow it without talking to Prefect.
+ *
+ * <p>The page passes through as the bytes Prefect sent: a streaming parser finds the top-level {@code next_page}
+ * string (skipping the events without building them) and only that value is replaced. A body that is not an
+ * EventPage with a link (not JSON, no {@code next_page}, {@code null}) goes back unchanged.
  */
 public final class NextPageLinks {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     public void rewrite(Exchange exchange) throws Exception {
         Message msg = exchange.getMessage();
         if (msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class) != 200) {
             return;
         }
-        String body = msg.getBody(String.class);
-        if (body == null || body.isEmpty()) {
+        byte[] body = msg.getBody(byte[].class);
+        if (body == null || body.length == 0) {
             return;
         }
-        JsonNode page;
+        Link found = nextPage(body);
+        if (found == null) {
+            return;
+        }
         String token;
         try {
-            page = JSON.readTree(body);
-            JsonNode next = page.get("next_page");
-            if (!(page instanceof ObjectNode) || next == null || !next.isTextual()) {
-                return;
-            }
-            token = pageToken(next.asText());
-        } catch (JsonProcessingException | IllegalArgumentException | IllegalStateException notAnEventPage) {
-            return; // not a page this facade can link to: Prefect's answer goes back unchanged
+            token = pageToken(found.url());
+        } catch (IllegalArgumentException | IllegalStateException notALink) {
+            return; // not a link this facade can follow: Prefect's answer goes back unchanged
         }
-        ObjectNode obj = (ObjectNode) page;
         String upstreamPath = exchange.getProperty(Gateway.PATH, String.class);
         String scope = upstreamPath.substring(0, upstreamPath.indexOf("/events/filter"));
         String base = exchange.getProperty(Gateway.FACADE_BASE, "", String.class);
-        obj.put("next_page", base + "/v1" + scope + "/events/filter/next?page-token="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8));
-        msg.setBody(JSON.writeValueAsString(obj));
+        // the new link is plain ASCII (the token is percent-encoded) and needs no JSON escaping
+        byte[] link = ('"' + base + "/v1" + scope + "/events/filter/next?page-token="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8) + '"').getBytes(StandardCharsets.UTF_8);
+        int start = found.start();
+        int end = found.end();
+        byte[] out = new byte[body.length - (end - start) + link.length];
+        System.arraycopy(body, 0, out, 0, start);
+        System.arraycopy(link, 0, out, start, link.length);
+        System.arraycopy(body, end, out, start + link.length, body.length - end);
+        msg.setBody(out);
+    }
+
+    /** A top-level next_page string: its text, and its bytes from the opening to past the closing quote. */
+    record Link(String url, int start, int end) {
+    }
+
+    /**
+     * The top-level {@code next_page} string of a JSON object, or null when the body is not one JSON object or has
+     * no such string.
+     */
+    static Link nextPage(byte[] body) {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Link link = null;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                boolean named = "next_page".equals(p.currentName());
+                JsonToken value = p.nextToken();
+                if (named && value == JsonToken.VALUE_STRING) {
+                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    String url = p.getText(); // reads the whole string: the location is now past its closing quote
+                    int end = (int) p.currentLocation().getByteOffset();
+                    if (start < 0 || end > body.length || body[start] != '"' || body[end - 1] != '"') {
+                        return null;
+                    }
+                    link = new Link(url, start, end);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            // the whole body must be one JSON object, as before
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            return link;
+        } catch (IOException notJson) {
+            return null;
+        }
     }
 
     /** The {@code page-token} query value of a next_page URL (Prefect's or the facade's). */
