@@ -284,12 +284,13 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         String negotiated = PROTOCOL_VERSIONS.contains(init.protocolVersion()) ? init.protocolVersion()
                 : PROTOCOL_VERSIONS.get(PROTOCOL_VERSIONS.size() - 1);
         long now = System.currentTimeMillis();
-        String id = ids.issue(negotiated, caller.id(), init, now);
+        String id;
         McpStreamableServerSession.McpStreamableServerSessionInit started;
         synchronized (sessions) {
             if (!roomForOneMore(rc, request.id(), "a new one")) {
                 return;
             }
+            id = ids.issue(negotiated, caller.id(), init, now);
             started = factory.startSession(init);
             sessions.put(id, new Entry(started.session(), new AtomicLong(now), caller.id(),
                     ids.expiresAt(now / 1000 * 1000), false));
