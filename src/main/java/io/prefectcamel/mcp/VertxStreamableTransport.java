@@ -43,6 +43,10 @@ import reactor.core.publisher.Mono;
  * <p>Before any of that: the Origin and Host headers are checked (403, DNS rebinding protection) and an
  * unsupported {@code MCP-Protocol-Version} header is refused (400). {@code tools/list} is paged here with an
  * opaque cursor, because the SDK lists all tools in one answer.
+ *
+ * <p>Session ids are signed and carry the session's state ({@link SessionIds}): a request with an id this replica
+ * does not hold (opened on another replica, or swept here as idle) rebuilds the session through the SDK's session
+ * factory, already initialized. Only the GET stream, the logging level and DELETE stay with one replica.
  */
 final class VertxStreamableTransport implements McpStreamableServerTransportProvider, Handler<RoutingContext> {
 
@@ -68,12 +72,8 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
     private volatile boolean closing;
     private long sweepTimer = -1;
 
-    /**
-     * A session, the credential that opened it (no other may use it), when its id stops being accepted, and whether
-     * this replica rebuilt it from its id rather than answering its initialize.
-     */
-    private record Entry(McpStreamableServerSession session, AtomicLong lastSeen, String owner, long expiresAt,
-            boolean rebuilt) {
+    /** A session, the credential that opened it (no other may use it), and when its id stops being accepted. */
+    private record Entry(McpStreamableServerSession session, AtomicLong lastSeen, String owner, long expiresAt) {
     }
 
     /** At most this many DELETEd ids are remembered (each until its max age): beyond, the oldest are forgotten. */
@@ -293,7 +293,7 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             id = ids.issue(negotiated, caller.id(), init, now);
             started = factory.startSession(init);
             sessions.put(id, new Entry(started.session(), new AtomicLong(now), caller.id(),
-                    ids.expiresAt(now / 1000 * 1000), false));
+                    ids.expiresAt(now / 1000 * 1000)));
         }
         Context vctx = vertx.getOrCreateContext();
         started.initResult()
@@ -529,7 +529,7 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             // the initialize was answered when the id was issued: the result is not sent again, and the
             // SDK's streamable session has no further state to set for the initialized one
             McpStreamableServerSession session = factory.startSession(claims.init()).session();
-            entry = new Entry(session, new AtomicLong(now), caller.id(), ids.expiresAt(claims.issuedAtMillis()), true);
+            entry = new Entry(session, new AtomicLong(now), caller.id(), ids.expiresAt(claims.issuedAtMillis()));
             sessions.put(id, entry);
             rebuilds.incrementAndGet();
             LOG.debug("Rebuilt MCP session {} from its id (protocol {})", session.getId(), claims.protocolVersion());
