@@ -78,6 +78,11 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         return settings;
     }
 
+    /** The streamable HTTP transport (sessions held here), or null when not serving. */
+    VertxStreamableTransport transport() {
+        return transport;
+    }
+
     List<McpSchema.Tool> listedTools() {
         return tools;
     }
@@ -152,8 +157,17 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         if (!List.of("0.0.0.0", "::", "[::]", "localhost", "127.0.0.1").contains(settings.host())) {
             security.allowedHost(settings.host() + ":*");
         }
+        // the session ids' signing key: never logged, only where it came from
+        String sessionSecret = camelContext.getPropertiesComponent().resolveProperty("mcp.session-secret").orElse(null);
+        if (sessionSecret != null && !sessionSecret.isBlank() && sessionSecret.trim().length() < 32) {
+            LOG.warn("mcp.session-secret is shorter than 32 characters: use a long random value (openssl rand -hex 32)");
+        }
+        SessionIds sessionIds = SessionIds.of(sessionSecret, secret, settings.sessionMaxAge());
+        LOG.info("MCP session ids are signed with a key {}{}", sessionIds.source().text,
+                sessionIds.source() == SessionIds.KeySource.RANDOM
+                        ? ": other replicas cannot serve this server's sessions (set mcp.session-secret)" : "");
         transport = new VertxStreamableTransport(jsonMapper, settings, security.build(), () -> tools, vertx, auth,
-                toolAllowed);
+                toolAllowed, sessionIds);
         protectedResource = auth.settings().mode() == AuthSettings.Mode.JWT ? auth.settings() : null;
         server = McpServer.async(transport)
                 .serverInfo("prefect-camel", version())

@@ -35,7 +35,8 @@ public record McpSettings(
         Duration callTimeout,
         String openApiLocation,
         String toolMode,
-        Duration connectionIdleTimeout) {
+        Duration connectionIdleTimeout,
+        Duration sessionMaxAge) {
 
     public static final String DEFAULT_OPENAPI = "classpath:openapi/prefect-camel-openapi.yaml";
     /** mcp.tool-mode: every operation's own tool plus search-operations ({@code all}), or only the discovery tools. */
@@ -82,7 +83,8 @@ public record McpSettings(
                 Duration.ofSeconds(Math.max(1, p.integer("mcp.call-timeout-seconds", 120))),
                 p.string("mcp.openapi-location", DEFAULT_OPENAPI),
                 toolMode(p.string("mcp.tool-mode", TOOL_MODE_ALL)),
-                Duration.ofSeconds(Math.max(0, p.integer("mcp.connection-idle-timeout-seconds", 120))));
+                Duration.ofSeconds(Math.max(0, p.integer("mcp.connection-idle-timeout-seconds", 120))),
+                Duration.ofSeconds(Math.max(0, p.integer("mcp.session-max-age-seconds", 86_400))));
     }
 
     private static String toolMode(String value) {

@@ -43,6 +43,10 @@ import reactor.core.publisher.Mono;
  * <p>Before any of that: the Origin and Host headers are checked (403, DNS rebinding protection) and an
  * unsupported {@code MCP-Protocol-Version} header is refused (400). {@code tools/list} is paged here with an
  * opaque cursor, because the SDK lists all tools in one answer.
+ *
+ * <p>Session ids are signed and carry the session's state ({@link SessionIds}): a request with an id this replica
+ * does not hold (opened on another replica, or swept here as idle) rebuilds the session through the SDK's session
+ * factory, already initialized. Only the GET stream, the logging level and DELETE stay with one replica.
  */
 final class VertxStreamableTransport implements McpStreamableServerTransportProvider, Handler<RoutingContext> {
 
@@ -58,14 +62,22 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
     private final CallerAuth auth;
     /** Whether a caller may see and call a tool (by name): the scope its operation needs. */
     private final java.util.function.BiPredicate<Caller, String> toolAllowed;
+    /** The sessions this replica holds, by the id the client sends (the signed id of {@link SessionIds}). */
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    /** Ids ended here with DELETE, until they would expire anyway: this replica does not rebuild them. */
+    private final Map<String, Long> ended = new ConcurrentHashMap<>();
+    private final SessionIds ids;
+    private final AtomicLong rebuilds = new AtomicLong();
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile boolean closing;
     private long sweepTimer = -1;
 
-    /** A session and the credential that opened it (no other may use it). */
-    private record Entry(McpStreamableServerSession session, AtomicLong lastSeen, String owner) {
+    /** A session, the credential that opened it (no other may use it), and when its id stops being accepted. */
+    private record Entry(McpStreamableServerSession session, AtomicLong lastSeen, String owner, long expiresAt) {
     }
+
+    /** At most this many DELETEd ids are remembered (each until its max age): beyond, the oldest are forgotten. */
+    static final int MAX_ENDED = 10_000;
 
     static final String CALLER = "caller";
     /** The JSON-RPC error code (implementation-defined server error) of a refused initialize. */
@@ -75,8 +87,9 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
 
     VertxStreamableTransport(McpJsonMapper json, McpSettings settings, DefaultServerTransportSecurityValidator security,
             Supplier<List<McpSchema.Tool>> toolLister, Vertx vertx, CallerAuth auth,
-            java.util.function.BiPredicate<Caller, String> toolAllowed) {
+            java.util.function.BiPredicate<Caller, String> toolAllowed, SessionIds ids) {
         this.json = json;
+        this.ids = ids;
         this.auth = auth;
         this.toolAllowed = toolAllowed;
         this.settings = settings;
@@ -99,6 +112,11 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
 
     int sessionCount() {
         return sessions.size();
+    }
+
+    /** How many sessions this replica rebuilt from their id (initialized on another replica, or swept) so far. */
+    long rebuilds() {
+        return rebuilds.get();
     }
 
     @Override
@@ -262,25 +280,21 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             return;
         }
         Caller caller = rc.get(CALLER);
+        // the version the SDK's initialize handler answers with: the client's if supported, else the latest
+        String negotiated = PROTOCOL_VERSIONS.contains(init.protocolVersion()) ? init.protocolVersion()
+                : PROTOCOL_VERSIONS.get(PROTOCOL_VERSIONS.size() - 1);
+        long now = System.currentTimeMillis();
+        String id;
         McpStreamableServerSession.McpStreamableServerSessionInit started;
         synchronized (sessions) {
-            if (sessions.size() >= settings.maxSessions()) {
-                sweepIdleSessions();
-            }
-            if (sessions.size() >= settings.maxSessions()) {
-                // refused, not evicting a session in use: sessions free up as their clients end them or go idle
-                LOG.info("Too many MCP sessions ({}): refusing a new one", sessions.size());
-                rc.response().putHeader("Retry-After", Long.toString(RETRY_AFTER_FULL_SECONDS));
-                error(rc, 503, request.id(), SERVER_BUSY, "Too many MCP sessions are open (mcp.max-sessions="
-                        + settings.maxSessions() + "); retry after " + RETRY_AFTER_FULL_SECONDS
-                        + " seconds, or reuse an open session.");
+            if (!roomForOneMore(rc, request.id(), "a new one")) {
                 return;
             }
+            id = ids.issue(negotiated, caller.id(), init, now);
             started = factory.startSession(init);
-            sessions.put(started.session().getId(),
-                    new Entry(started.session(), new AtomicLong(System.currentTimeMillis()), caller.id()));
+            sessions.put(id, new Entry(started.session(), new AtomicLong(now), caller.id(),
+                    ids.expiresAt(now / 1000 * 1000)));
         }
-        String id = started.session().getId();
         Context vctx = vertx.getOrCreateContext();
         started.initResult()
                 .contextWrite(c -> c.put(McpTransportContext.KEY, context))
@@ -298,6 +312,26 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
                     LOG.warn("initialize failed: {}", err.getMessage());
                     error(rc, 500, request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "initialize failed");
                 }));
+    }
+
+    /**
+     * Whether the cap (mcp.max-sessions) leaves room for one more session, after sweeping idle ones; if not, answers
+     * 503 with Retry-After. Call holding the sessions lock.
+     */
+    private boolean roomForOneMore(RoutingContext rc, Object requestId, String what) {
+        if (sessions.size() >= settings.maxSessions()) {
+            sweepIdleSessions();
+        }
+        if (sessions.size() < settings.maxSessions()) {
+            return true;
+        }
+        // refused, not evicting a session in use: sessions free up as their clients end them or go idle
+        LOG.info("Too many MCP sessions ({}): refusing {}", sessions.size(), what);
+        rc.response().putHeader("Retry-After", Long.toString(RETRY_AFTER_FULL_SECONDS));
+        error(rc, 503, requestId, SERVER_BUSY, "Too many MCP sessions are open (mcp.max-sessions="
+                + settings.maxSessions() + "); retry after " + RETRY_AFTER_FULL_SECONDS
+                + " seconds, or reuse an open session.");
+        return false;
     }
 
     private void get(RoutingContext rc) {
@@ -327,11 +361,23 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         if (!protocolVersionOk(rc)) {
             return;
         }
-        Entry entry = session(rc);
-        if (entry == null) {
+        String id = sessionIdHeader(rc);
+        if (id == null) {
             return;
         }
-        sessions.remove(entry.session().getId());
+        Entry entry = sessions.get(id);
+        if (entry == null || !owns(entry, rc.get(CALLER))) {
+            // not held here: a valid id of this caller is ended here without rebuilding the session first
+            SessionIds.Claims claims = verified(rc, id);
+            if (claims == null) {
+                return;
+            }
+            endHere(id, ids.expiresAt(claims.issuedAtMillis()));
+            rc.response().setStatusCode(200).end();
+            return;
+        }
+        sessions.remove(id);
+        endHere(id, entry.expiresAt());
         Context vctx = vertx.getOrCreateContext();
         entry.session().delete().subscribe(null,
                 err -> vctx.runOnContext(v -> rc.response().setStatusCode(200).end()),
@@ -391,33 +437,128 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         return true;
     }
 
-    /** The request's session, or null after answering 400 (no header) or 404 (unknown or expired). */
+    /**
+     * The request's session, or null after answering 400 (no header), 404 (unknown, expired, tampered, signed with
+     * another key, or another credential's) or 503 (not held here and no room to rebuild it). A session this replica
+     * does not hold is rebuilt from its signed id: initialized on another replica, or swept here when it was idle.
+     */
     private Entry session(RoutingContext rc) {
+        String id = sessionIdHeader(rc);
+        if (id == null) {
+            return null;
+        }
+        Caller caller = rc.get(CALLER);
+        long now = System.currentTimeMillis();
+        Entry entry = sessions.get(id);
+        if (entry != null && now >= entry.expiresAt()) {
+            LOG.debug("MCP session {} reached mcp.session-max-age-seconds", entry.session().getId());
+            if (sessions.remove(id, entry)) {
+                entry.session().close();
+            }
+            entry = null;
+        }
+        if (entry != null && !owns(entry, caller)) {
+            LOG.info("Refused MCP session {} to another credential than the one that opened it",
+                    entry.session().getId());
+            unknownSession(rc);
+            return null; // answered like an unknown session: its id says nothing to another credential
+        }
+        if (entry == null) {
+            entry = rebuild(rc, id, caller, now);
+            if (entry == null) {
+                return null;
+            }
+        }
+        entry.lastSeen().set(now);
+        return entry;
+    }
+
+    /** The trimmed Mcp-Session-Id header, or null after answering 400. */
+    private String sessionIdHeader(RoutingContext rc) {
         String id = rc.request().getHeader(HttpHeaders.MCP_SESSION_ID);
         if (id == null || id.isBlank()) {
             error(rc, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Missing Mcp-Session-Id header: call initialize first and send its Mcp-Session-Id");
             return null;
         }
-        Entry entry = sessions.get(id.trim());
+        return id.trim();
+    }
+
+    private static boolean owns(Entry entry, Caller caller) {
+        return caller != null && entry.owner().equals(caller.id());
+    }
+
+    /** The claims of an id that verifies, belongs to this caller and was not ended here; else null after a 404. */
+    private SessionIds.Claims verified(RoutingContext rc, String id) {
         Caller caller = rc.get(CALLER);
-        if (entry != null && (caller == null || !entry.owner().equals(caller.id()))) {
-            LOG.info("Refused session {} to another credential than the one that opened it", id.trim());
-            entry = null; // answered like an unknown session: its id says nothing to another credential
+        SessionIds.Claims claims = ids.verify(id, System.currentTimeMillis());
+        if (claims == null) {
+            LOG.debug("Unknown MCP session id (not issued with this server's key, altered, or expired)");
+        } else if (caller == null || !ids.ownedBy(claims, caller.id())) {
+            LOG.info("Refused an MCP session id of another credential");
+            claims = null;
+        } else if (ended.containsKey(id)) {
+            LOG.debug("MCP session id ended here with DELETE");
+            claims = null;
         }
-        if (entry == null) {
-            error(rc, 404, null, McpSchema.ErrorCodes.INVALID_REQUEST,
-                    "Unknown or expired session: call initialize again");
+        if (claims == null) {
+            unknownSession(rc);
+        }
+        return claims;
+    }
+
+    /** Rebuilds the session of a valid id through the SDK's session factory, initialized; null after answering. */
+    private Entry rebuild(RoutingContext rc, String id, Caller caller, long now) {
+        McpStreamableServerSession.Factory factory = this.sessionFactory;
+        if (factory == null) {
+            error(rc, 503, null, McpSchema.ErrorCodes.INTERNAL_ERROR, "The server is not ready yet");
             return null;
         }
-        entry.lastSeen().set(System.currentTimeMillis());
-        return entry;
+        SessionIds.Claims claims = verified(rc, id);
+        if (claims == null) {
+            return null;
+        }
+        synchronized (sessions) {
+            Entry entry = sessions.get(id);
+            if (entry != null) {
+                return entry; // rebuilt meanwhile by a concurrent request
+            }
+            if (!roomForOneMore(rc, null, "to rebuild a session")) {
+                return null;
+            }
+            // the initialize was answered when the id was issued: the result is not sent again, and the
+            // SDK's streamable session has no further state to set for the initialized one
+            McpStreamableServerSession session = factory.startSession(claims.init()).session();
+            entry = new Entry(session, new AtomicLong(now), caller.id(), ids.expiresAt(claims.issuedAtMillis()));
+            sessions.put(id, entry);
+            rebuilds.incrementAndGet();
+            LOG.debug("Rebuilt MCP session {} from its id (protocol {})", session.getId(), claims.protocolVersion());
+            return entry;
+        }
+    }
+
+    private void unknownSession(RoutingContext rc) {
+        error(rc, 404, null, McpSchema.ErrorCodes.INVALID_REQUEST, "Unknown or expired session: call initialize again");
+    }
+
+    /** Remembers an id ended here until it expires, so that this replica does not rebuild it. */
+    private void endHere(String id, long expiresAt) {
+        if (expiresAt == Long.MAX_VALUE && ended.size() >= MAX_ENDED) {
+            return;
+        }
+        if (ended.size() >= MAX_ENDED) {
+            ended.entrySet().stream().min(Map.Entry.comparingByValue())
+                    .ifPresent(oldest -> ended.remove(oldest.getKey()));
+        }
+        ended.put(id, expiresAt);
     }
 
     private void sweepIdleSessions() {
-        long cutoff = System.currentTimeMillis() - settings.sessionIdleTimeout().toMillis();
+        long now = System.currentTimeMillis();
+        long cutoff = now - settings.sessionIdleTimeout().toMillis();
+        ended.values().removeIf(expiresAt -> expiresAt <= now);
         sessions.values().removeIf(e -> {
-            if (e.lastSeen().get() < cutoff && !e.session().hasOpenStream()) {
+            if (now >= e.expiresAt() || e.lastSeen().get() < cutoff && !e.session().hasOpenStream()) {
                 LOG.debug("Ending idle MCP session {}", e.session().getId());
                 e.session().close();
                 return true;

@@ -153,9 +153,14 @@ class CamelKResourcesTest {
             assertThat(p.getPort()).isEqualTo(port);
             assertThat(p.getTargetPort().getIntVal()).isEqualTo(port);
         });
-        // sessions live in one pod: with replicas, a client must stay on its pod
+        // with replicas, every pod signs and checks session ids with the same key (a Secret shared by all), and
+        // affinity keeps a client's GET stream on one pod
         if (it.getSpec().getReplicas() != null && it.getSpec().getReplicas() > 1) {
             assertThat(service.getSpec().getSessionAffinity()).isEqualTo("ClientIP");
+            var secret = integrationEnv(it, "MCP_SESSION_SECRET").getValueFrom().getSecretKeyRef();
+            assertThat(secret.getName()).isEqualTo("prefect-camel-mcp");
+            assertThat(secret.getKey()).isEqualTo("session-secret");
+            assertThat(app.getProperty("mcp.session-secret")).startsWith("{{env:MCP_SESSION_SECRET:");
         }
         // clients reach it by the Service's name, which the MCP server must accept as Host
         assertThat(List.of(integrationEnv(it, "MCP_ALLOWED_HOSTS").getValue().split(",")))
