@@ -309,6 +309,11 @@ public class Gateway {
         return null;
     }
 
+    /** The Prefect call's method, as the HTTP producer takes it. */
+    public org.apache.camel.component.http.HttpMethods httpMethod(Exchange exchange) {
+        return org.apache.camel.component.http.HttpMethods.valueOf(exchange.getProperty(METHOD, String.class));
+    }
+
     /**
      * Prefect's answer body, read once into bytes as it arrives (the HTTP endpoint hands it over unbuffered,
      * {@code disableStreamCache=true}): no stream cache to copy into and out of, and the REST server writes the bytes

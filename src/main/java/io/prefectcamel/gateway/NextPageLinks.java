@@ -67,6 +67,77 @@ public final class NextPageLinks {
      * no such string.
      */
     static Link nextPage(byte[] body) {
+        Link last = lastMember(body);
+        return last != null ? last : parse(body);
+    }
+
+    /**
+     * Prefect writes {@code next_page} as the page's last member: {@code ...,"next_page":"<url>"}} at the very end.
+     * Read backwards from the end, that needs no parse of the events. In a JSON document the final brace closes the
+     * top-level object, so a string member right before it is a top-level member. Anything else (another order,
+     * {@code null}, escapes in the link) is left to the parser.
+     */
+    private static Link lastMember(byte[] b) {
+        int i = skipSpaceBack(b, b.length - 1);
+        if (i < 0 || b[i] != '}') {
+            return null;
+        }
+        int end = skipSpaceBack(b, i - 1);
+        if (end < 0 || b[end] != '"' || escaped(b, end)) {
+            return null;
+        }
+        int start = end - 1;
+        while (start >= 0 && (b[start] != '"' || escaped(b, start))) {
+            if (b[start] == '\\') {
+                return null; // an escape inside the link: the parser decodes it
+            }
+            start--;
+        }
+        if (start < 0) {
+            return null;
+        }
+        int colon = skipSpaceBack(b, start - 1);
+        if (colon < 0 || b[colon] != ':') {
+            return null;
+        }
+        int keyEnd = skipSpaceBack(b, colon - 1);
+        int keyStart = keyEnd - KEY.length + 1;
+        if (keyStart < 1 || !java.util.Arrays.equals(b, keyStart, keyEnd + 1, KEY, 0, KEY.length)) {
+            return null;
+        }
+        int before = skipSpaceBack(b, keyStart - 1);
+        if (before < 0 || (b[before] != ',' && b[before] != '{') || b[skipSpaceForward(b, 0)] != '{') {
+            return null;
+        }
+        return new Link(new String(b, start + 1, end - start - 1, StandardCharsets.UTF_8), start, end + 1);
+    }
+
+    private static final byte[] KEY = "\"next_page\"".getBytes(StandardCharsets.US_ASCII);
+
+    private static int skipSpaceBack(byte[] b, int i) {
+        while (i >= 0 && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+            i--;
+        }
+        return i;
+    }
+
+    private static int skipSpaceForward(byte[] b, int i) {
+        while (i < b.length - 1 && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** A quote preceded by an odd number of backslashes is part of a string, not its end. */
+    private static boolean escaped(byte[] b, int quote) {
+        int n = 0;
+        for (int i = quote - 1; i >= 0 && b[i] == '\\'; i--) {
+            n++;
+        }
+        return n % 2 == 1;
+    }
+
+    private static Link parse(byte[] body) {
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;

@@ -47,6 +47,22 @@ class NextPageRewriteTest {
     }
 
     @Test
+    void aLinkAtTheEndIsFoundWithoutParsingTheEventsAndANestedOneIsLeftAlone() throws Exception {
+        String events = "{\"events\":[{\"id\":\"e1\",\"payload\":{\"next_page\":\"https://x.example/?page-token=nested\"}}],"
+                + "\"total\":2, ";
+        String out = new String(rewrite(events + "\"next_page\" : \"https://api.prefect.cloud" + SCOPE
+                + "/events/filter/next?page-token=t2\" }\n"), StandardCharsets.UTF_8);
+        assertThat(out).isEqualTo(events + "\"next_page\" : \"http://localhost:8080/v1" + SCOPE
+                + "/events/filter/next?page-token=t2\" }\n");
+        // the only next_page is nested: nothing changes
+        String nestedOnly = "{\"events\":[{\"payload\":{\"next_page\":\"https://x.example/?page-token=nested\"}}]}";
+        assertThat(new String(rewrite(nestedOnly), StandardCharsets.UTF_8)).isEqualTo(nestedOnly);
+        // a string value that only looks like a last next_page member
+        String inAString = "{\"note\":\"x\\\",\\\"next_page\\\":\\\"https://x.example/?page-token=fake\"}";
+        assertThat(new String(rewrite(inAString), StandardCharsets.UTF_8)).isEqualTo(inAString);
+    }
+
+    @Test
     void aLinkBeforeTheEventsIsFoundToo() throws Exception {
         String body = "{\"next_page\":\"https://api.prefect.cloud" + SCOPE + "/events/filter/next?page-token=t1\","
                 + "\"events\":[{\"id\":\"e1\"}],\"total\":1}";
