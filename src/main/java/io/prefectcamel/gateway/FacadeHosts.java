@@ -75,6 +75,9 @@ public final class FacadeHosts {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9.\\-]+|\\[[0-9a-f:.]+\\]");
+    private static final java.util.regex.Pattern PORT = java.util.regex.Pattern.compile(":[0-9]{1,5}");
+
     /** {name, port} with the name in lower case and the port "" when absent; null when it is not a host[:port]. */
     private static String[] split(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
@@ -92,7 +95,7 @@ public final class FacadeHosts {
             name = colon < 0 ? v : v.substring(0, colon);
             rest = colon < 0 ? "" : v.substring(colon);
         }
-        if (name.isEmpty() || name.equals("[]") || !name.matches("[a-z0-9.\\-]+|\\[[0-9a-f:.]+\\]")) {
+        if (name.isEmpty() || name.equals("[]") || !NAME.matcher(name).matches()) {
             return null;
         }
         String port;
@@ -100,7 +103,7 @@ public final class FacadeHosts {
             port = "";
         } else if (rest.equals(":*")) {
             port = "*";
-        } else if (rest.matches(":[0-9]{1,5}")) {
+        } else if (PORT.matcher(rest).matches()) {
             port = rest.substring(1);
         } else {
             return null;

@@ -254,7 +254,9 @@ final class FacadeToolInvoker {
                     + settings.maxResultChars() + "). Ask for less: a smaller limit or a narrower filter.");
         }
         McpSchema.CallToolResult.Builder result = McpSchema.CallToolResult.builder()
-                .structuredContent(mapper.convertValue(structured, MAP))
+                // the tree itself: the SDK validates it against the output schema and writes it as it is, with no
+                // copy into maps and lists in between
+                .structuredContent(structured)
                 .addTextContent(json);
         if (def.pageLink() != null) {
             result.addTextContent(token == null
