@@ -59,6 +59,8 @@ class PipesInCamelMainTest {
         // ... and the fake's URL
         p.setProperty("camel.kamelet.prefect-events-source.apiUrl", prefect.baseUrl());
         p.setProperty("camel.kamelet.prefect-events-source.startTime", Instant.now().minus(1, ChronoUnit.HOURS).toString());
+        p.setProperty("camel.kamelet.prefect-events-source.stateFile",
+                java.nio.file.Files.createTempDirectory("pipe-state").resolve("source.state").toString());
         p.setProperty("camel.kamelet.prefect-events-sink.apiUrl", prefect.baseUrl());
         p.putAll(extra);
         main = new Main();
