@@ -207,6 +207,22 @@ class PrefectEventsSinkTest {
     }
 
     @Test
+    void aConnectionFailureIsRetriedThenTheBatchGoesToTheDeadLetterWithoutAStatus() throws Exception {
+        start("&batchSize=2&batchTimeout=300&maxAttempts=2&deadLetterUri=mock:dead");
+        prefect.close();
+        MockEndpoint dead = context.getEndpoint("mock:dead", MockEndpoint.class);
+        send(event(1, true), Map.of());
+        send(event(2, true), Map.of());
+
+        await(() -> dead.getReceivedCounter() == 1);
+        Exchange batch = dead.getExchanges().get(0);
+        assertThat(batch.getMessage().getHeader("PrefectEventsError", String.class)).contains("failed after 2 attempts");
+        assertThat(batch.getMessage().getHeaders()).doesNotContainKey("PrefectEventsStatus");
+        assertThat(batch.getMessage().getHeader("PrefectEventsFailed", Integer.class)).isEqualTo(2);
+        assertThat(batch.getMessage().getBody(String.class)).contains("00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002");
+    }
+
+    @Test
     void withoutADeadLetterABatchThatKeepsFailingReachesTheErrorHandler() throws Exception {
         prefect.failCreates(Integer.MAX_VALUE, 503);
         start("&batchSize=3&batchTimeout=300&maxAttempts=2");
