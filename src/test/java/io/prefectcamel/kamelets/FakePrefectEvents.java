@@ -32,7 +32,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * Prefect's events API as far as the Kamelets use it, served by WireMock from an in-memory list: the filter query
  * (occurred since, event name prefixes, order ASC), pages of {@code limit} events with opaque {@code next_page}
  * links that run the query again at an offset over the live list (so events created while a reader pages show up
- * in later pages, or shift the offset when they sort earlier), event creation, and 429 answers on demand.
+ * in later pages, or shift the offset when they sort earlier), event creation (kept once per id, as Prefect does),
+ * and 429 or 5xx answers and slow answers on demand.
  */
 final class FakePrefectEvents implements ResponseDefinitionTransformerV2, AutoCloseable {
 
@@ -46,6 +47,11 @@ final class FakePrefectEvents implements ResponseDefinitionTransformerV2, AutoCl
     private final List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
     private final Map<String, Query> pageTokens = new ConcurrentHashMap<>();
     private final List<List<JsonNode>> created = new CopyOnWriteArrayList<>();
+    private final List<List<JsonNode>> createAttempts = new CopyOnWriteArrayList<>();
+    private final Map<String, JsonNode> stored = new ConcurrentHashMap<>();
+    private final AtomicInteger createFailuresLeft = new AtomicInteger();
+    private volatile int createFailureStatus = 503;
+    private volatile int createDelayMillis;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger filterQueries = new AtomicInteger();
     private final AtomicInteger pagesServed = new AtomicInteger();
@@ -134,6 +140,27 @@ final class FakePrefectEvents implements ResponseDefinitionTransformerV2, AutoCl
         return pagesServed.get();
     }
 
+    /** Answers the next {@code times} create calls with {@code status} (after reading them). */
+    void failCreates(int times, int status) {
+        createFailureStatus = status;
+        createFailuresLeft.set(times);
+    }
+
+    /** Answers each create call (accepted or not) {@code millis} ms late. */
+    void delayCreates(int millis) {
+        createDelayMillis = millis;
+    }
+
+    /** The bodies of every create call received, accepted or not, each the list of its events. */
+    List<List<JsonNode>> createAttempts() {
+        return createAttempts;
+    }
+
+    /** The events stored, one per id, as Prefect keeps them. */
+    Map<String, JsonNode> stored() {
+        return stored;
+    }
+
     /** The bodies of the create calls Prefect accepted, each the list of its events. */
     List<List<JsonNode>> created() {
         return created;
@@ -182,13 +209,19 @@ final class FakePrefectEvents implements ResponseDefinitionTransformerV2, AutoCl
                 JsonNode body = JSON.readTree(request.getBodyAsString());
                 List<JsonNode> batch = new ArrayList<>();
                 body.forEach(batch::add);
+                createAttempts.add(batch);
+                if (createFailuresLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                    return aResponse().withStatus(createFailureStatus).withFixedDelay(createDelayMillis)
+                            .withHeader("Content-Type", "application/json").withBody("{\"detail\":\"Service Unavailable\"}").build();
+                }
                 created.add(batch);
                 for (JsonNode e : batch) {
                     if (!e.hasNonNull("id") || !e.hasNonNull("occurred") || !e.path("resource").hasNonNull("prefect.resource.id")) {
                         return json(422, Map.of("detail", List.of(Map.of("loc", List.of("body"), "msg", "invalid event", "type", "value_error"))));
                     }
                 }
-                return new ResponseDefinition(204, "");
+                batch.forEach(e -> stored.putIfAbsent(e.path("id").asText(), e));
+                return aResponse().withStatus(204).withFixedDelay(createDelayMillis).build();
             }
             return json(404, Map.of("detail", "Not Found"));
         } catch (Exception e) {

@@ -63,11 +63,12 @@ class KameletsOnSandboxTest {
                 - route:
                     id: read
                     from:
-                      uri: "kamelet:prefect-events-source?apiKey=%1$s&apiUrl=%2$s&accountId=%3$s&workspaceId=%4$s&startTime=%5$s&period=300%6$s"
+                      uri: "kamelet:prefect-events-source?apiKey=%1$s&apiUrl=%2$s&accountId=%3$s&workspaceId=%4$s&startTime=%5$s&period=300&stateFile=%8$s%6$s"
                       steps:
                 %7$s
                         - to: mock:events
-                """.formatted(KEY, sandbox.baseUrl(), A, W, START, sourceOptions, sourceSteps), beans);
+                """.formatted(KEY, sandbox.baseUrl(), A, W, START, sourceOptions, sourceSteps,
+                java.nio.file.Files.createTempDirectory("source-state").resolve("source.state")), beans);
         MockEndpoint events = harness.context().getEndpoint("mock:events", MockEndpoint.class);
         events.setRetainFirst(-1);
         return events;

@@ -59,6 +59,8 @@ class PipesInCamelMainTest {
         // ... and the fake's URL
         p.setProperty("camel.kamelet.prefect-events-source.apiUrl", prefect.baseUrl());
         p.setProperty("camel.kamelet.prefect-events-source.startTime", Instant.now().minus(1, ChronoUnit.HOURS).toString());
+        p.setProperty("camel.kamelet.prefect-events-source.stateFile",
+                java.nio.file.Files.createTempDirectory("pipe-state").resolve("source.state").toString());
         p.setProperty("camel.kamelet.prefect-events-sink.apiUrl", prefect.baseUrl());
         p.putAll(extra);
         main = new Main();
@@ -85,8 +87,7 @@ class PipesInCamelMainTest {
         await(() -> prefect.pagesServed() >= 1);
     }
 
-    @Test
-    void webhookToEventsCreatesThePostedEventsInPrefect() throws Exception {
+    private int webhookPipe(Properties extra) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -94,21 +95,55 @@ class PipesInCamelMainTest {
         Properties server = new Properties();
         server.setProperty("camel.server.enabled", "true");
         server.setProperty("camel.server.port", String.valueOf(port));
+        server.putAll(extra);
         run("webhook-to-prefect-events.pipe.yaml", server);
+        return port;
+    }
 
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/prefect/events"))
+    private static HttpResponse<String> postEvents(int port) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/prefect/events"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer someone-elses-token")
                 .POST(HttpRequest.BodyPublishers.ofString("[{\"event\":\"shop.order.placed\",\"resource\":{\"prefect.resource.id\":\"shop.order.1\"}},"
-                        + "{\"event\":\"shop.order.placed\",\"resource\":{\"prefect.resource.id\":\"shop.order.2\"}}]"))
+                        + "{\"id\":\"00000000-0000-4000-8000-000000000002\",\"event\":\"shop.order.placed\",\"resource\":{\"prefect.resource.id\":\"shop.order.2\"}}]"))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).isEqualTo(200);
+    }
 
-        await(() -> prefect.created().stream().mapToInt(java.util.List::size).sum() >= 2);
+    @Test
+    void webhookToEventsAnswersOnlyOncePrefectHoldsThePostedEvents() throws Exception {
+        int port = webhookPipe(new Properties());
+        prefect.delayCreates(1500);
+
+        long t0 = System.nanoTime();
+        HttpResponse<String> answer = postEvents(port);
+        long took = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(took).as("the answer waited for Prefect's").isGreaterThanOrEqualTo(1500);
+        // no waiting here: the events were in Prefect when the answer came
+        assertThat(prefect.created()).hasSize(1);
         assertThat(prefect.created().get(0)).hasSize(2).allSatisfy(e -> {
             assertThat(e.path("id").asText()).isNotBlank();
             assertThat(e.path("occurred").asText()).isNotBlank();
         });
+        com.fasterxml.jackson.databind.JsonNode created = new ObjectMapper().readTree(answer.body());
+        assertThat(created.get(1).path("id").asText()).isEqualTo("00000000-0000-4000-8000-000000000002");
+        assertThat(created.get(0).path("id").asText()).as("the id the event was given").isEqualTo(prefect.created().get(0).get(0).path("id").asText());
+    }
+
+    @Test
+    void webhookToEventsAnswersAnErrorWhenPrefectDoesNotTakeTheEvents() throws Exception {
+        Properties fewAttempts = new Properties();
+        fewAttempts.setProperty("camel.kamelet.prefect-events-sink.maxAttempts", "2");
+        int port = webhookPipe(fewAttempts);
+        prefect.failCreates(Integer.MAX_VALUE, 503);
+
+        HttpResponse<String> answer = postEvents(port);
+
+        assertThat(answer.statusCode()).as(answer.body()).isGreaterThanOrEqualTo(500);
+        assertThat(answer.body()).doesNotContain(FakePrefectEvents.API_KEY);
+        assertThat(prefect.createAttempts()).hasSize(2);
+        assertThat(prefect.created()).isEmpty();
     }
 
     @Test

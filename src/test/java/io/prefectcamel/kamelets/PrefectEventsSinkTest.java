@@ -161,6 +161,119 @@ class PrefectEventsSinkTest {
     }
 
     @Test
+    void a503IsRetriedWithTheSameIdsAndTheBatchIsCreatedOnce() throws Exception {
+        prefect.failCreates(1, 503);
+        start("&batchSize=5&batchTimeout=300");
+        for (int i = 0; i < 5; i++) {
+            send(event(i, i % 2 == 0), Map.of());
+        }
+        await(() -> prefect.created().size() >= 1);
+        Thread.sleep(800);
+
+        assertThat(prefect.createAttempts()).hasSize(2);
+        List<String> first = ids(prefect.createAttempts().get(0));
+        assertThat(first).hasSize(5).doesNotHaveDuplicates();
+        assertThat(ids(prefect.createAttempts().get(1))).as("the same ids at the second attempt").isEqualTo(first);
+        assertThat(prefect.created()).hasSize(1);
+        assertThat(prefect.stored().keySet()).containsExactlyInAnyOrderElementsOf(first);
+        assertThat(context.getEndpoint("mock:failed", MockEndpoint.class).getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void aBatchPrefectKeepsRefusingGoesWholeToTheDeadLetter() throws Exception {
+        prefect.failCreates(Integer.MAX_VALUE, 503);
+        start("&batchSize=4&batchTimeout=300&maxAttempts=2&deadLetterUri=mock:dead");
+        MockEndpoint dead = context.getEndpoint("mock:dead", MockEndpoint.class);
+        for (int i = 0; i < 4; i++) {
+            send(event(i, i == 0), Map.of("Authorization", "Bearer the-callers-own-token"));
+        }
+
+        await(() -> dead.getReceivedCounter() == 1);
+        Thread.sleep(500);
+        assertThat(dead.getReceivedCounter()).isEqualTo(1);
+        Exchange batch = dead.getExchanges().get(0);
+        List<JsonNode> events = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(batch.getMessage().getBody(String.class)).forEach(events::add);
+        assertThat(events).extracting(e -> e.path("payload").path("n").asInt()).containsExactly(0, 1, 2, 3);
+        assertThat(ids(events)).as("the ids that were sent, for a resend").isEqualTo(ids(prefect.createAttempts().get(0)))
+                .isEqualTo(ids(prefect.createAttempts().get(1)));
+        assertThat(batch.getMessage().getHeader("PrefectEventsFailed", Integer.class)).isEqualTo(4);
+        assertThat(batch.getMessage().getHeader("PrefectEventsStatus", Integer.class)).isEqualTo(503);
+        assertThat(batch.getMessage().getHeader("PrefectEventsError", String.class)).contains("HTTP 503");
+        assertThat(batch.getMessage().getHeaders()).doesNotContainKeys("Authorization", "CamelHttpResponseCode");
+        assertThat(prefect.createAttempts()).hasSize(2);
+        assertThat(prefect.stored()).isEmpty();
+        assertThat(context.getEndpoint("mock:failed", MockEndpoint.class).getReceivedCounter()).isZero();
+    }
+
+    @Test
+    void aConnectionFailureIsRetriedThenTheBatchGoesToTheDeadLetterWithoutAStatus() throws Exception {
+        start("&batchSize=2&batchTimeout=300&maxAttempts=2&deadLetterUri=mock:dead");
+        prefect.close();
+        MockEndpoint dead = context.getEndpoint("mock:dead", MockEndpoint.class);
+        send(event(1, true), Map.of());
+        send(event(2, true), Map.of());
+
+        await(() -> dead.getReceivedCounter() == 1);
+        Exchange batch = dead.getExchanges().get(0);
+        assertThat(batch.getMessage().getHeader("PrefectEventsError", String.class)).contains("failed after 2 attempts");
+        assertThat(batch.getMessage().getHeaders()).doesNotContainKey("PrefectEventsStatus");
+        assertThat(batch.getMessage().getHeader("PrefectEventsFailed", Integer.class)).isEqualTo(2);
+        assertThat(batch.getMessage().getBody(String.class)).contains("00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002");
+    }
+
+    @Test
+    void withoutADeadLetterABatchThatKeepsFailingReachesTheErrorHandler() throws Exception {
+        prefect.failCreates(Integer.MAX_VALUE, 503);
+        start("&batchSize=3&batchTimeout=300&maxAttempts=2");
+        MockEndpoint failed = context.getEndpoint("mock:failed", MockEndpoint.class);
+        for (int i = 0; i < 3; i++) {
+            send(event(i, false), Map.of());
+        }
+
+        await(() -> failed.getReceivedCounter() == 1);
+        Exchange batch = failed.getExchanges().get(0);
+        assertThat(batch.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)).hasMessageContaining("HTTP 503");
+        assertThat(ids(new com.fasterxml.jackson.databind.ObjectMapper().readTree(batch.getMessage().getBody(String.class)).findParents("event")))
+                .isEqualTo(ids(prefect.createAttempts().get(1)));
+        assertThat(batch.getMessage().getHeader("PrefectEventsFailed", Integer.class)).isEqualTo(3);
+        assertThat(prefect.createAttempts()).hasSize(2);
+    }
+
+    @Test
+    void withoutBatchingAMessageEndsAfterPrefectTookItsEvents() throws Exception {
+        prefect.delayCreates(700);
+        start("&batchMessages=false&batchSize=2&maxAttempts=2");
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            list.add(event(i, i == 1));
+        }
+        long t0 = System.nanoTime();
+        Exchange out = context.createProducerTemplate().request("direct:events", e -> e.getMessage().setBody("[" + String.join(",", list) + "]"));
+        long took = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(out.getException()).isNull();
+        assertThat(took).as("two calls of 700 ms each").isGreaterThanOrEqualTo(1400);
+        assertThat(prefect.created()).extracting(List::size).containsExactly(2, 1);
+        List<JsonNode> answered = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.getMessage().getBody(String.class)).forEach(answered::add);
+        assertThat(ids(answered)).as("the events as sent, with their ids").containsExactlyInAnyOrderElementsOf(prefect.stored().keySet())
+                .contains("00000000-0000-4000-8000-000000000001");
+
+        prefect.failCreates(Integer.MAX_VALUE, 503);
+        prefect.delayCreates(0);
+        Exchange failed = context.createProducerTemplate().request("direct:events", e -> e.getMessage().setBody(event(9, true)));
+        assertThat(failed.getException()).isNull();
+        assertThat(context.getEndpoint("mock:failed", MockEndpoint.class).getReceivedCounter()).isEqualTo(1);
+        assertThat(context.getEndpoint("mock:failed", MockEndpoint.class).getExchanges().get(0)
+                .getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)).hasMessageContaining("HTTP 503");
+    }
+
+    private static List<String> ids(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("id").asText()).toList();
+    }
+
+    @Test
     void sendsTheLastBatchWhenItStops() throws Exception {
         start("&batchSize=100&batchTimeout=60000");
         for (int i = 0; i < 7; i++) {

@@ -113,10 +113,12 @@ public final class SourceBench {
                         startTime: "%s"
                         pageSize: %d
                         period: 1000
+                        stateFile: "%s"
                       steps:
                         - process:
                             ref: counter
-                """.formatted(key, url, account, workspace, Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS), pageSize)));
+                """.formatted(key, url, account, workspace, Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS), pageSize,
+                java.nio.file.Files.createTempDirectory("bench-state").resolve("source.state"))));
         long t0 = System.nanoTime();
         context.start();
         // done, or given up when no event came for two minutes
