@@ -71,7 +71,7 @@ TOKEN=$(java -jar target/prefect-camel.jar tokens create --name bench --scopes e
 [ -n "$TOKEN" ] || { echo "could not make a token"; exit 1; }
 PREFECT_API_URL=http://127.0.0.1:$UP PREFECT_API_KEY=bench-key-0123456789 FACADE_AUTH_MODE=tokens \
 FACADE_AUTH_TOKENS_FILE="$tokens" MCP_PORT=$MCP PREFECT_ACCOUNT_ID=$A PREFECT_WORKSPACE_ID=$W \
-  java -Dcamel.server.port=$REST -Dcamel.management.port=$REST -jar target/prefect-camel.jar > "$work/facade.log" 2>&1 &
+  java -Dcamel.server.port=$REST -Dcamel.management.port=$MGMT -jar target/prefect-camel.jar > "$work/facade.log" 2>&1 &
 facade=$!; pids+=($facade)
 
 wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1"; tail -20 "$2"; exit 1; }

@@ -29,8 +29,8 @@ import org.apache.camel.main.MainListenerSupport;
  * service.stop();
  * </pre>
  *
- * Management (health, metrics) is served on the REST port: Camel 4.17 fails to start with a non-default
- * {@code camel.server.port} and a different {@code camel.management.port}. Environment variables such as
+ * Management (health, metrics) is served on the REST port unless a test names a port of its own (one free port per
+ * service is enough for most tests). Environment variables such as
  * PREFECT_API_KEY or PREFECT_API_URL are ignored, so a developer's real key and Prefect are never used by a test.
  */
 public final class ServiceUnderTest implements AutoCloseable {
