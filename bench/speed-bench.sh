@@ -4,7 +4,7 @@
 #   bare       a bare Camel 4.17 route (bench/BareCamelRoute.java): platform-http-vertx -> removeHeaders ->
 #              set Authorization -> camel-http
 #   facade     prefect-camel's REST facade, every feature on (request validation, token auth, metrics, request ids,
-#              next_page rewriting), default settings (no -Xmx)
+#              next_page rewriting), run as the README runs it (FACADE_JAVA_OPTS, default the README's JVM options)
 #   mcp-1      the MCP tool read-workspace-events (tools/call) through one session
 #   mcp-many   the same through 64 sessions, one after another
 # All five call POST .../events/filter on a static nginx upstream answering a 13 KB EventPage (bench/event-page.json).
@@ -71,7 +71,7 @@ TOKEN=$(java -jar target/prefect-camel.jar tokens create --name bench --scopes e
 [ -n "$TOKEN" ] || { echo "could not make a token"; exit 1; }
 PREFECT_API_URL=http://127.0.0.1:$UP PREFECT_API_KEY=bench-key-0123456789 FACADE_AUTH_MODE=tokens \
 FACADE_AUTH_TOKENS_FILE="$tokens" MCP_PORT=$MCP PREFECT_ACCOUNT_ID=$A PREFECT_WORKSPACE_ID=$W \
-  java -Dcamel.server.port=$REST -Dcamel.management.port=$MGMT -jar target/prefect-camel.jar > "$work/facade.log" 2>&1 &
+  java ${FACADE_JAVA_OPTS--Xmx384m} -Dcamel.server.port=$REST -Dcamel.management.port=$MGMT -jar target/prefect-camel.jar > "$work/facade.log" 2>&1 &
 facade=$!; pids+=($facade)
 
 wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1"; tail -20 "$2"; exit 1; }
@@ -168,6 +168,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 sleep 1
 echo
+echo "facade JVM options: ${FACADE_JAVA_OPTS--Xmx384m}"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c$CONNS, $ROUNDS rounds of ${DURATION}s, medians"
 awk -v idle="$idle_rss" -v peak="$(cat "$work/peak")" -v bidle="$bare_idle_rss" -v bpeak="$(cat "$work/bare-peak")" '
   function median(arr, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (arr[j] < arr[i]) { t = arr[i]; arr[i] = arr[j]; arr[j] = t }
