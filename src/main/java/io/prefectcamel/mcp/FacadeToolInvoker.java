@@ -143,9 +143,24 @@ final class FacadeToolInvoker {
                 });
     }
 
-    /** What the route answered. */
-    private record Answer(int status, String contentType, String body, String retryAfter, Exception failure,
+    /** What the route answered: its body as the bytes Prefect sent, read as text only where text is needed. */
+    private record Answer(int status, String contentType, byte[] bytes, String retryAfter, Exception failure,
             String refused) {
+
+        String body() {
+            return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        boolean hasBody() {
+            if (bytes != null) {
+                for (byte b : bytes) {
+                    if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
     }
 
     private CompletableFuture<Answer> send(ToolDefinition def, ObjectNode args, Caller caller) throws Exception {
@@ -181,7 +196,7 @@ final class FacadeToolInvoker {
         Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String retryAfter = out.getHeader("Retry-After", String.class);
         return new Answer(status == null ? 200 : status, out.getHeader(Exchange.CONTENT_TYPE, String.class),
-                out.getBody(String.class), retryAfter, exchange.getException(),
+                out.getBody(byte[].class), retryAfter, exchange.getException(),
                 exchange.getProperty(CallerAuth.REFUSED, String.class));
     }
 
@@ -222,7 +237,7 @@ final class FacadeToolInvoker {
     private McpSchema.CallToolResult success(ToolDefinition def, Answer a) {
         JsonNode parsed;
         try {
-            parsed = a.body() == null || a.body().isBlank() ? null : mapper.readTree(a.body());
+            parsed = a.hasBody() ? mapper.readTree(a.bytes()) : null;
         } catch (Exception e) {
             parsed = null;
         }
