@@ -82,6 +82,10 @@ rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$1/status; }
 body='{"limit": 15}'
 for name in nginx:$PROXY bare:$BARE facade:$REST; do
   port=${name#*:}
+  # the port opens before the routes serve (503 "Service starting" until then)
+  for _ in $(seq 1 60); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d "$body" \
+           -H "Authorization: Bearer $TOKEN" http://127.0.0.1:$port/v1$FILTER_PATH); [ "$code" = 503 ] || break; sleep 0.5; done
   code=$(curl -s -o "$work/${name%%:*}.out" -w '%{http_code}' -X POST -H "Authorization: Bearer $TOKEN" \
          -H 'Content-Type: application/json' -d "$body" http://127.0.0.1:$port/v1$FILTER_PATH)
   echo "${name%%:*}: HTTP $code, $(wc -c < "$work/${name%%:*}.out") bytes"
