@@ -5,10 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import java.util.regex.Pattern;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -46,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class EdgeAnswers implements CamelContextAware, ExecutorServiceManager.ThreadFactoryListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeAnswers.class);
-    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final int MAX_INSTANCE_CHARS = 256;
 
@@ -221,7 +218,7 @@ public final class EdgeAnswers implements CamelContextAware, ExecutorServiceMana
             return;
         }
         String given = ctx.request().getHeader(Gateway.REQUEST_ID_HEADER);
-        String requestId = given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String requestId = Gateway.requestId(given);
         response.setStatusCode(status)
                 .putHeader("Content-Type", Problems.CONTENT_TYPE)
                 .putHeader("Cache-Control", "no-store")

@@ -63,10 +63,7 @@ public class Gateway {
      */
     public void prepare(Exchange exchange) {
         Message in = exchange.getMessage();
-        String requestId = in.getHeader(REQUEST_ID_HEADER, String.class);
-        if (requestId == null || !SAFE_REQUEST_ID.matcher(requestId).matches()) {
-            requestId = newRequestId();
-        }
+        String requestId = requestId(in.getHeader(REQUEST_ID_HEADER, String.class));
         exchange.setProperty(REQUEST_ID, requestId);
         MDC.put("requestId", requestId);
         String httpPath = in.getHeader(Exchange.HTTP_PATH, String.class);
@@ -180,6 +177,11 @@ public class Gateway {
             linkHosts = hosts;
         }
         return hosts;
+    }
+
+    /** The caller's X-Request-Id when it is a safe one (letters, digits, {@code ._:-}, at most 128), else a new id. */
+    public static String requestId(String given) {
+        return given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : newRequestId();
     }
 
     /**
@@ -357,8 +359,7 @@ public class Gateway {
     private static void ensureRequestId(Exchange exchange) {
         if (exchange.getProperty(REQUEST_ID) == null) {
             String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
-            exchange.setProperty(REQUEST_ID, given != null && SAFE_REQUEST_ID.matcher(given).matches()
-                    ? given : newRequestId());
+            exchange.setProperty(REQUEST_ID, requestId(given));
         }
     }
 

@@ -224,7 +224,7 @@ final class FacadeToolInvoker {
         if (status >= 200 && status < 300) {
             if (def.outputSchema() == null) {
                 McpSchema.CallToolResult.Builder result = McpSchema.CallToolResult.builder();
-                if (a.body() != null && !a.body().isBlank()) {
+                if (a.hasBody()) {
                     result.addTextContent(a.body()); // an answer whose shape Prefect does not document
                 }
                 return result.addTextContent(confirmation(def, args, status)).build();
@@ -301,7 +301,7 @@ final class FacadeToolInvoker {
         int status = a.status();
         JsonNode body = null;
         try {
-            body = a.body() == null || a.body().isBlank() ? null : mapper.readTree(a.body());
+            body = a.hasBody() ? mapper.readTree(a.bytes()) : null;
         } catch (Exception ignored) {
             // not JSON: use the text
         }

@@ -1,7 +1,6 @@
 package io.prefectcamel.search;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -22,7 +21,6 @@ import org.apache.camel.Message;
  */
 public final class OperationSearchEndpoint {
 
-    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
 
     private final OperationIndex index;
@@ -44,8 +42,7 @@ public final class OperationSearchEndpoint {
     public void search(Exchange exchange) {
         Message in = exchange.getMessage();
         String given = in.getHeader(Gateway.REQUEST_ID_HEADER, String.class);
-        exchange.setProperty(Gateway.REQUEST_ID, given != null && SAFE_REQUEST_ID.matcher(given).matches()
-                ? given : UUID.randomUUID().toString());
+        exchange.setProperty(Gateway.REQUEST_ID, Gateway.requestId(given));
         exchange.setProperty(Gateway.FACADE_PATH, in.getHeader(Exchange.HTTP_PATH, "/v1/operations", String.class));
         String q = single(in.getHeader("q"), "q");
         String limitText = single(in.getHeader("limit"), "limit");
