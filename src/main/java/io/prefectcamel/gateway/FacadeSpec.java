@@ -16,7 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * The facade's OpenAPI document, read once: the operations, their parameters and the Prefect call each maps to.
- * The same document drives the REST DSL (contract-first), request validation and the MCP tool list.
+ * The same document drives the REST routing (OperationPaths), request validation and the MCP tool list.
  */
 public final class FacadeSpec {
 

@@ -4,6 +4,8 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -41,6 +43,8 @@ public class Gateway {
     public static final String RESEND = "prefect.resend";
 
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    private static final Set<String> ANSWER_HEADERS = Set.of(
+            Exchange.HTTP_RESPONSE_CODE.toLowerCase(Locale.ROOT), "content-type", "retry-after", "etag", "allow");
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern JSON_MEDIA_TYPE = Pattern.compile("application/([a-z0-9.+-]*\\+)?json(\\s*;.*)?");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,255}");
@@ -102,7 +106,7 @@ public class Gateway {
         }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (op.requestBodySchema() != null && contentType != null && !contentType.isBlank()
-                && !JSON_MEDIA_TYPE.matcher(contentType.toLowerCase(java.util.Locale.ROOT)).matches()) {
+                && !JSON_MEDIA_TYPE.matcher(contentType.toLowerCase(Locale.ROOT)).matches()) {
             throw new InvalidRequestException(415, "Content-Type", "The body must be JSON: send 'Content-Type: "
                     + "application/json' (this request said '" + contentType.replaceAll("[\\r\\n]", "") + "').");
         }
@@ -343,8 +347,15 @@ public class Gateway {
         }
     }
 
-    /** The request is answered: its id leaves the worker thread's log context. */
-    public void answered() {
+    /**
+     * What goes back to the caller: of the call's headers only the status, Content-Type, Retry-After, ETag and Allow
+     * (of a 405) stay, and the request id is added; the request id leaves the worker thread's log context.
+     * (Camel's removeHeaders with an exclude list would compile a regular expression for every header of every answer.)
+     */
+    public void answered(Exchange exchange) {
+        Message msg = exchange.getMessage();
+        msg.getHeaders().keySet().removeIf(name -> !ANSWER_HEADERS.contains(name.toLowerCase(Locale.ROOT)));
+        msg.setHeader(REQUEST_ID_HEADER, exchange.getProperty(REQUEST_ID));
         MDC.remove("requestId");
     }
 
@@ -352,7 +363,14 @@ public class Gateway {
     public void rejected(Exchange exchange) {
         ensureRequestId(exchange);
         InvalidRequestException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidRequestException.class);
-        Problems.answer(exchange, e.status(), e.status() == 413 ? "Body too large" : e.status() == 415 ? "Unsupported media type" : "Invalid request", e.getMessage(), e.parameter());
+        String title = switch (e.status()) {
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            case 413 -> "Body too large";
+            case 415 -> "Unsupported media type";
+            default -> "Invalid request";
+        };
+        Problems.answer(exchange, e.status(), title, e.getMessage(), e.parameter());
         LOG.info("Refused {}: {}", exchange.getProperty(OPERATION), e.getMessage());
     }
 
