@@ -121,7 +121,7 @@ final class FacadeToolInvoker {
                 args.put(b.argument(), b.defaultedFrom());
             }
         }
-        JsonSchemaValidator.ValidationResponse check = validator.validate(inputSchema, mapper.convertValue(args, MAP));
+        JsonSchemaValidator.ValidationResponse check = validator.validate(inputSchema, args);
         if (!check.valid()) {
             return Mono.just(error(invalidArguments(def, args, check.errorMessage())));
         }

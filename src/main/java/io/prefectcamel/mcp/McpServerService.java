@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -107,7 +106,7 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         ToolCatalog catalog = ToolCatalog.build(document, settings);
         ObjectMapper objectMapper = new ObjectMapper();
         McpJsonMapper jsonMapper = new JacksonMcpJsonMapper(objectMapper);
-        DefaultJsonSchemaValidator validator = new DefaultJsonSchemaValidator(objectMapper);
+        ToolSchemaValidator validator = new ToolSchemaValidator(objectMapper);
         template = camelContext.createProducerTemplate();
         String secret = camelContext.getPropertiesComponent().resolveProperty("prefect.api-key").orElse(null);
         CallerAuth auth = CallerAuth.of(camelContext);

@@ -25,6 +25,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.prefectcamel.auth.AuthSettings;
@@ -614,8 +615,12 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
     }
 
     private String write(Object value) {
+        return new String(writeBytes(value), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private byte[] writeBytes(Object value) {
         try {
-            return json.writeValueAsString(value);
+            return json.writeValueAsBytes(value);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot write JSON-RPC message", e);
         }
@@ -690,18 +695,20 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             if (done) {
                 return;
             }
+            if (!sse && message instanceof McpSchema.JSONRPCResponse && (jsonAllowed || !sseAllowed)) {
+                done = true;
+                // written as UTF-8 bytes at once: a result can be a whole page of events
+                Buffer body = Buffer.buffer(writeBytes(message));
+                vctx.runOnContext(v -> {
+                    HttpServerResponse r = rc.response();
+                    if (!r.ended() && !r.closed()) {
+                        r.setStatusCode(200).putHeader("Content-Type", "application/json").end(body);
+                    }
+                });
+                return;
+            }
             String payload = write(message);
             if (!sse) {
-                if (message instanceof McpSchema.JSONRPCResponse && (jsonAllowed || !sseAllowed)) {
-                    done = true;
-                    vctx.runOnContext(v -> {
-                        HttpServerResponse r = rc.response();
-                        if (!r.ended() && !r.closed()) {
-                            r.setStatusCode(200).putHeader("Content-Type", "application/json").end(payload);
-                        }
-                    });
-                    return;
-                }
                 if (!sseAllowed) {
                     LOG.debug("Dropped {} for session {}: the client does not accept SSE", payload, sessionId);
                     return;

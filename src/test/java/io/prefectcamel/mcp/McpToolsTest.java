@@ -331,6 +331,24 @@ class McpToolsTest {
     }
 
     @Test
+    void anAnswerThatDoesNotMatchTheOutputSchemaIsAnErrorResult() {
+        // an EventPage whose events are not a list: the structured result would not match the tool's outputSchema
+        harness.standIns.overrides.put("readWorkspaceEvents", ex -> StandInRoutes.Reply.json(200,
+                "{\"events\": \"none\", \"total\": 0, \"next_page\": null}"));
+        McpSchema.CallToolResult bad = call("read-workspace-events", Map.of("account_id", ACCOUNT,
+                "workspace_id", WORKSPACE));
+        assertThat(bad.isError()).isTrue();
+        assertThat(bad.structuredContent()).isNull();
+        assertThat(text(bad)).contains("events");
+        // and the same call with a page of the right shape is a result again
+        harness.standIns.overrides.clear();
+        McpSchema.CallToolResult good = call("read-workspace-events", Map.of("account_id", ACCOUNT,
+                "workspace_id", WORKSPACE));
+        assertThat(good.isError()).isNotEqualTo(Boolean.TRUE);
+        assertThat(good.structuredContent()).isNotNull();
+    }
+
+    @Test
     void a403OnAPageToolBlamesThePageTokenNotTheKey() {
         harness.standIns.overrides.put("readAccountEventsPage", ex -> StandInRoutes.Reply.json(403,
                 "{\"detail\":\"Forbidden\"}"));
