@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 
 import io.prefectcamel.gateway.FacadeSpec;
 import io.prefectcamel.gateway.Problems;
+import io.vertx.ext.auth.User;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.service.ServiceSupport;
@@ -353,6 +355,15 @@ public class CallerAuth extends ServiceSupport implements CamelContextAware {
         return b.toString();
     }
 
+    /** The attribute of a Vert.x user that holds the caller RestEdge authenticated. */
+    private static final String USER_CALLER = "prefect.caller";
+
+    /** The caller as the Vert.x user of its request: platform-http hands it to the route (AUTHENTICATED_USER). */
+    static User asUser(Caller caller) {
+        return User.create(new io.vertx.core.json.JsonObject(),
+                new io.vertx.core.json.JsonObject().put(USER_CALLER, caller));
+    }
+
     /**
      * The step at the top of every operation route: the caller (handed over by MCP, or from the Authorization
      * header), its scope for the operation, its restrictions and its limits. A refusal answers a problem document
@@ -364,6 +375,13 @@ public class CallerAuth extends ServiceSupport implements CamelContextAware {
         Caller caller = exchange.getProperty(CALLER, Caller.class);
         String authorization = in.getHeader("Authorization", String.class);
         in.removeHeader("Authorization");
+        Object edgeUser = in.removeHeader(VertxPlatformHttpConstants.AUTHENTICATED_USER);
+        if (caller == null && edgeUser instanceof User user
+                && user.attributes().getValue(USER_CALLER) instanceof Caller found) {
+            // authenticated by the REST server's edge handler (RestEdge) for this very request
+            caller = found;
+            exchange.setProperty(CALLER, caller);
+        }
         if (caller == null) {
             Outcome outcome = authenticate(authorization);
             if (!outcome.ok()) {
@@ -455,10 +473,18 @@ public class CallerAuth extends ServiceSupport implements CamelContextAware {
             return "-";
         }
         String t = id.trim();
-        return AUDITED_ID.matcher(t).matches() ? t : "(invalid)";
+        if (t.length() > 64) {
+            return "(invalid)";
+        }
+        // letters, digits and '-' only (a UUID): nothing a caller sends can forge or break an audit line
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-')) {
+                return "(invalid)";
+            }
+        }
+        return t;
     }
-
-    private static final java.util.regex.Pattern AUDITED_ID = java.util.regex.Pattern.compile("[0-9A-Za-z-]{1,64}");
 
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();

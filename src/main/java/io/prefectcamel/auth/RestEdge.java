@@ -11,8 +11,9 @@ import io.vertx.ext.web.RoutingContext;
  * The first handler of the REST server's Vert.x router. It answers OPTIONS itself (platform-http would echo the
  * request's headers and query parameters as response headers), adds CORS headers only for the origins of
  * {@code facade.cors.allowed-origins}, and refuses a call under {@code /v1/api/} without valid credentials (401)
- * before its body is read. The operation route checks the caller again, with the operation's scope
- * ({@link CallerAuth#check}).
+ * before its body is read. The caller it found travels with the request as its Vert.x user (platform-http hands
+ * that to the route as a header no client can send), so the operation route checks the caller's scope for the
+ * operation ({@link CallerAuth#check}) without verifying the credential a second time.
  */
 final class RestEdge implements Handler<RoutingContext> {
 
@@ -64,6 +65,9 @@ final class RestEdge implements Handler<RoutingContext> {
                         .putHeader("Cache-Control", "no-store")
                         .end(Problems.body(401, "Unauthorized", outcome.refusal(), null, path));
                 return;
+            }
+            if (outcome.caller() != null) {
+                rc.setUser(CallerAuth.asUser(outcome.caller()));
             }
         }
         rc.next();

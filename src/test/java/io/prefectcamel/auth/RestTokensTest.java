@@ -131,6 +131,20 @@ class RestTokensTest {
     }
 
     @Test
+    void theCallerTheEdgeAuthenticatedCannotBeSentAsAHeader() throws Exception {
+        // the edge hands its caller to the route as platform-http's authenticated-user header: a client's header of
+        // that name is dropped, so it neither authenticates nor widens a token's scope
+        String spoofed = "CamelVertxPlatformHttpAuthenticatedUser";
+        HttpResponse<String> none = send("GET", url("/v1/api/me"), null, spoofed, "admin");
+        String token = token("reads-events", List.of("events:read"), List.of(), List.of(), null);
+        HttpResponse<String> me = send("GET", url("/v1/api/me"), null, concat(bearer(token), spoofed, "admin"));
+
+        problem(none, 401);
+        assertThat(problem(me, 403).path("detail").asText()).contains("admin:read");
+        assertThat(facade.prefect().requestCount()).isZero();
+    }
+
+    @Test
     void aRestrictedTokenIs403ElsewhereAndOnOperationsOfNoOneAccount() throws Exception {
         String workspaceOnly = token("one-workspace", List.of("events:read"), List.of(), List.of(OTHER_WORKSPACE), null);
         String accountOnly = token("one-account", List.of("events:read", "admin:read"), List.of(ACCOUNT), List.of(), null);
