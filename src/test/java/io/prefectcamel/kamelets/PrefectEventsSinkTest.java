@@ -223,6 +223,26 @@ class PrefectEventsSinkTest {
     }
 
     @Test
+    void aCreatePrefectDoesNotAnswerInTimeIsRetriedThenGoesToTheDeadLetter() throws Exception {
+        prefect.delayCreates(3000);
+        start("&batchSize=2&batchTimeout=300&maxAttempts=2&responseTimeout=400&deadLetterUri=mock:dead");
+        MockEndpoint dead = context.getEndpoint("mock:dead", MockEndpoint.class);
+        long started = System.nanoTime();
+        send(event(1, true), Map.of());
+        send(event(2, true), Map.of());
+
+        await(() -> dead.getReceivedCounter() == 1);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        // two attempts of 400 ms each and a backoff, well before Prefect's 3 s would have answered the first
+        assertThat(tookMillis).isLessThan(2900);
+        assertThat(prefect.createAttempts()).hasSize(2);
+        assertThat(ids(prefect.createAttempts().get(0))).isEqualTo(ids(prefect.createAttempts().get(1)));
+        Exchange batch = dead.getExchanges().get(0);
+        assertThat(batch.getMessage().getHeader("PrefectEventsFailed", Integer.class)).isEqualTo(2);
+        assertThat(batch.getMessage().getHeader("PrefectEventsError", String.class)).contains("failed after 2 attempts");
+    }
+
+    @Test
     void withoutADeadLetterABatchThatKeepsFailingReachesTheErrorHandler() throws Exception {
         prefect.failCreates(Integer.MAX_VALUE, 503);
         start("&batchSize=3&batchTimeout=300&maxAttempts=2");
