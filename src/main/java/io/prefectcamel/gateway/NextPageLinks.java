@@ -59,14 +59,14 @@ public final class NextPageLinks {
     }
 
     /** A top-level next_page string: its text, and its bytes from the opening to past the closing quote. */
-    record Link(String url, int start, int end) {
+    public record Link(String url, int start, int end) {
     }
 
     /**
      * The top-level {@code next_page} string of a JSON object, or null when the body is not one JSON object or has
      * no such string.
      */
-    static Link nextPage(byte[] body) {
+    public static Link nextPage(byte[] body) {
         Link last = lastMember(body);
         return last != null ? last : parse(body);
     }

@@ -22,6 +22,7 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.prefectcamel.auth.Caller;
 import io.prefectcamel.auth.CallerAuth;
+import io.prefectcamel.gateway.NextPageLinks;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -254,6 +255,7 @@ final class FacadeToolInvoker {
             return error("Prefect answered " + def.name() + " with an unexpected shape. Retry later.");
         }
         String token = null;
+        boolean answerHasToken = structured.has("next_page_token");
         if (def.pageLink() != null) {
             JsonNode next = structured.get(def.pageLink());
             if (next != null && next.isTextual() && next.asText().startsWith("/") && !next.asText().startsWith("//")) {
@@ -263,7 +265,7 @@ final class FacadeToolInvoker {
             token = pageToken(structured.path(def.pageLink()).asText(null));
             structured.put("next_page_token", token);
         }
-        String json = structured.toString();
+        String json = text(def, a.bytes(), structured, answerHasToken);
         if (json.length() > settings.maxResultChars()) {
             return error("The result is too large (" + json.length() + " characters, limit "
                     + settings.maxResultChars() + "). Ask for less: a smaller limit or a narrower filter.");
@@ -280,6 +282,44 @@ final class FacadeToolInvoker {
                             : def.name()) + " with page_token=" + token + ".");
         }
         return result.build();
+    }
+
+    /**
+     * The result's JSON as text, the same value as its structured content. Made from Prefect's bytes where the result
+     * is Prefect's answer as it is, or with only its next_page link changed and next_page_token added (a splice, not
+     * a second serialisation of the whole page); written from the tree otherwise.
+     */
+    private static String text(ToolDefinition def, byte[] raw, ObjectNode structured, boolean answerHasToken) {
+        if (def.wrapKey() != null) {
+            return structured.toString();
+        }
+        if (def.pageLink() == null) {
+            return new String(raw, StandardCharsets.UTF_8);
+        }
+        int close = raw.length - 1;
+        while (close >= 0 && (raw[close] == ' ' || raw[close] == '\n' || raw[close] == '\r' || raw[close] == '\t')) {
+            close--;
+        }
+        int before = close - 1;
+        while (before >= 0 && (raw[before] == ' ' || raw[before] == '\n' || raw[before] == '\r' || raw[before] == '\t')) {
+            before--;
+        }
+        NextPageLinks.Link link = "next_page".equals(def.pageLink()) ? NextPageLinks.nextPage(raw) : null;
+        JsonNode next = structured.get(def.pageLink());
+        if (close < 1 || raw[close] != '}' || before < 0 || raw[before] == '{' || answerHasToken
+                || (link == null) != (next == null || next.isNull()) || (link != null && !next.isTextual())) {
+            return structured.toString();
+        }
+        String token = structured.get("next_page_token").toString(); // a JSON string or null
+        StringBuilder out = new StringBuilder(raw.length + 256);
+        if (link == null) {
+            out.append(new String(raw, 0, close, StandardCharsets.UTF_8));
+        } else {
+            out.append(new String(raw, 0, link.start(), StandardCharsets.UTF_8))
+                    .append(next.toString()) // the link as a JSON string, escaped
+                    .append(new String(raw, link.end(), close - link.end(), StandardCharsets.UTF_8));
+        }
+        return out.append(",\"next_page_token\":").append(token).append('}').toString();
     }
 
     /** The catalog's confirmation for an answer without a body: {arg} is an argument's value, {#arg} a list's size. */

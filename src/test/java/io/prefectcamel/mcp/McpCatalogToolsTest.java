@@ -98,6 +98,9 @@ class McpCatalogToolsTest {
         assertThat(TestKey.isIn(text)).isFalse();
         if (tool.outputSchema() != null && answer != null) {
             assertThat(result.structuredContent()).as("structured result of " + entry.tool()).isNotNull();
+            // its first text content is the same JSON
+            assertThat(JSON.readTree(((McpSchema.TextContent) result.content().get(0)).text()))
+                    .as("text of " + entry.tool()).isEqualTo(JSON.valueToTree(result.structuredContent()));
         }
         LoggedRequest upstream = facade.prefect().onlyRequest();
         assertThat(upstream.getMethod().getName()).isEqualTo(entry.prefectMethod());

@@ -168,6 +168,8 @@ class McpToolsTest {
         assertThat((List<?>) last.get("events")).hasSize(1);
         assertThat(last.get("next_page_token")).isNull();
         assertThat(last.containsKey("next_page_token")).isTrue();
+        assertThat(JSON.readTree(((McpSchema.TextContent) next.content().get(0)).text()))
+                .isEqualTo(JSON.valueToTree(last));
     }
 
     @Test
