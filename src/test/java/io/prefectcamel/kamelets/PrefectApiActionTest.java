@@ -79,6 +79,21 @@ class PrefectApiActionTest {
     }
 
     @Test
+    void aCookiePrefectSetsIsNotSentWithLaterCalls() throws Exception {
+        // the calls of every route and credential of an integration share the endpoint: no state may pass between them
+        prefect.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withHeader("Set-Cookie", "session=one-callers-session; Path=/; Max-Age=3600").withBody("{}")));
+        try (KameletHarness h = harness("")) {
+            for (int i = 0; i < 2; i++) {
+                Exchange out = h.request("direct:call", null, Map.of("PrefectPath", "/api/x"));
+                assertThat(out.getException()).isNull();
+            }
+        }
+        prefect.verify(2, getRequestedFor(urlEqualTo("/api/x")));
+        prefect.verify(2, getRequestedFor(urlEqualTo("/api/x")).withoutHeader("Cookie"));
+    }
+
+    @Test
     void waitsOutA429RetryAfterGivenInSeconds() throws Exception {
         stubOneThrottle("1");
         try (KameletHarness h = harness("")) {
