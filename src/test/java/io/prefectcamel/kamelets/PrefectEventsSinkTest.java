@@ -243,6 +243,21 @@ class PrefectEventsSinkTest {
     }
 
     @Test
+    void aBatchTheDeadLetterRefusesTooReachesTheErrorHandler() throws Exception {
+        prefect.failCreates(Integer.MAX_VALUE, 503);
+        // a dead letter that cannot take the batch (no route consumes direct:nowhere, and it does not wait for one)
+        start("&batchSize=2&batchTimeout=300&maxAttempts=1&deadLetterUri=direct:nowhere%3Fblock%3Dfalse");
+        MockEndpoint failed = context.getEndpoint("mock:failed", MockEndpoint.class);
+        send(event(1, true), Map.of());
+        send(event(2, true), Map.of());
+
+        await(() -> failed.getReceivedCounter() == 1);
+        Exchange batch = failed.getExchanges().get(0);
+        assertThat(batch.getMessage().getBody(String.class)).contains("00000000-0000-4000-8000-000000000001",
+                "00000000-0000-4000-8000-000000000002");
+    }
+
+    @Test
     void withoutADeadLetterABatchThatKeepsFailingReachesTheErrorHandler() throws Exception {
         prefect.failCreates(Integer.MAX_VALUE, 503);
         start("&batchSize=3&batchTimeout=300&maxAttempts=2");
