@@ -160,8 +160,9 @@ public final class EdgeAnswers implements CamelContextAware, ExecutorServiceMana
     }
 
     /**
-     * Whether a route other than this one and the catch-all REST consumer takes this request. Routes whose path is a
-     * pattern cannot be checked through Vert.x's API, so they are taken to match (the request goes on).
+     * Whether a route other than this one takes this request (the facade's own paths are asked of OperationPaths
+     * before). Routes whose path is a pattern cannot be checked through Vert.x's API, so they are taken to match (the
+     * request goes on).
      */
     private static boolean otherRouteServes(VertxPlatformHttpRouter router, Route own, String method, String path,
                                             Set<String> allowed) {

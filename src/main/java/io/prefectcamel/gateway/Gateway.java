@@ -44,7 +44,7 @@ public class Gateway {
 
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Set<String> ANSWER_HEADERS = Set.of(
-            Exchange.HTTP_RESPONSE_CODE.toLowerCase(Locale.ROOT), "content-type", "retry-after", "etag", "allow");
+            Exchange.HTTP_RESPONSE_CODE.toLowerCase(Locale.ROOT), "content-type", "retry-after", "etag");
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern JSON_MEDIA_TYPE = Pattern.compile("application/([a-z0-9.+-]*\\+)?json(\\s*;.*)?");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,255}");
@@ -348,14 +348,18 @@ public class Gateway {
     }
 
     /**
-     * What goes back to the caller: of the call's headers only the status, Content-Type, Retry-After, ETag and Allow
-     * (of a 405) stay, and the request id is added; the request id leaves the worker thread's log context.
+     * What goes back to the caller: of the call's headers only the status, Content-Type, Retry-After and ETag stay,
+     * the request id is added, and Allow where the facade itself refused the method (405); the request id leaves the worker thread's log context.
      * (Camel's removeHeaders with an exclude list would compile a regular expression for every header of every answer.)
      */
     public void answered(Exchange exchange) {
         Message msg = exchange.getMessage();
         msg.getHeaders().keySet().removeIf(name -> !ANSWER_HEADERS.contains(name.toLowerCase(Locale.ROOT)));
         msg.setHeader(REQUEST_ID_HEADER, exchange.getProperty(REQUEST_ID));
+        String allow = exchange.getProperty(OperationPaths.ALLOW, String.class);
+        if (allow != null) {
+            msg.setHeader("Allow", allow); // the facade's own 405, never Prefect's
+        }
         MDC.remove("requestId");
     }
 

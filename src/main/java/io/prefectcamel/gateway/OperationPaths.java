@@ -27,6 +27,8 @@ public final class OperationPaths {
 
     /** The exchange property with the endpoint of the matched operation's route. */
     public static final String ROUTE = "prefect.route";
+    /** The exchange property with the methods a 405 answer names in its Allow header. */
+    public static final String ALLOW = "prefect.allow";
 
     private static volatile OperationPaths instance;
 
@@ -125,7 +127,7 @@ public final class OperationPaths {
                 throw new InvalidRequestException(404, null, "The facade has no operation at this path; its"
                         + " operations are described at /v1/openapi.json. Nothing was sent to Prefect.");
             }
-            in.setHeader("Allow", String.join(",", allowed));
+            exchange.setProperty(ALLOW, String.join(",", allowed));
             throw new InvalidRequestException(405, null, "The facade does not accept " + method + " here; it accepts "
                     + String.join(", ", allowed) + ". Nothing was sent to Prefect.");
         }

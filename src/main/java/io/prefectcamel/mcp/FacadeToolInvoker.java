@@ -45,6 +45,14 @@ final class FacadeToolInvoker {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /**
+     * Reads Prefect's answer for a structured result: one JSON value and nothing after it, decimals exactly as sent,
+     * so the result's text (Prefect's bytes) and its structured content are the same JSON.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectReader ANSWER = new ObjectMapper().reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                    com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
     private final ProducerTemplate template;
     private final ObjectMapper mapper;
     private final JsonSchemaValidator validator;
@@ -238,7 +246,7 @@ final class FacadeToolInvoker {
     private McpSchema.CallToolResult success(ToolDefinition def, Answer a) {
         JsonNode parsed;
         try {
-            parsed = a.hasBody() ? mapper.readTree(a.bytes()) : null;
+            parsed = a.hasBody() ? ANSWER.readTree(a.bytes()) : null;
         } catch (Exception e) {
             parsed = null;
         }

@@ -11,6 +11,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 
 /**
  * The JSON Schema checks of tool arguments and of every structured result (JSON Schema 2020-12, as the SDK's own
@@ -31,11 +32,20 @@ final class ToolSchemaValidator implements JsonSchemaValidator {
     private static final int MAX_SCHEMAS = 4096;
 
     private final ObjectMapper mapper;
+    /** The SDK's own, for the one check of each tool's schema against the 2020-12 meta-schema at registration. */
+    private final DefaultJsonSchemaValidator metaSchema;
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
     private final Map<Identity, Schema> schemas = new ConcurrentHashMap<>();
 
     ToolSchemaValidator(ObjectMapper mapper) {
         this.mapper = mapper;
+        this.metaSchema = new DefaultJsonSchemaValidator(mapper);
+    }
+
+    /** Whether a tool's schema is a valid JSON Schema (the server asks once per tool, when it is registered). */
+    @Override
+    public ValidationResponse validateSchema(Map<String, Object> schema) {
+        return metaSchema.validateSchema(schema);
     }
 
     /** A schema's map, compared by identity: tools keep theirs for as long as the server runs. */

@@ -26,9 +26,10 @@ class CallerIsolationTest {
     private static final String TAGS = "{\"results\":[],\"count\":0,\"limit\":10,\"pages\":0,\"page\":1}";
 
     @Test
-    void aCookiePrefectSetsIsNeitherReplayedNorHandedOn() {
+    void aCookiePrefectSetsIsNeitherReplayedNorHandedOnNorIsItsAllow() {
         facade.prefect().stubFor(any(anyUrl()).willReturn(okJson(TAGS)
-                .withHeader("Set-Cookie", "session=first-callers-session; Path=/; Max-Age=3600")));
+                .withHeader("Set-Cookie", "session=first-callers-session; Path=/; Max-Age=3600")
+                .withHeader("Allow", "GET, HEAD")));
 
         HttpResponse<String> first = facade.client().get(FACADE_WORKSPACE + "/tags");
         HttpResponse<String> second = facade.client().get(FACADE_WORKSPACE + "/tags");
@@ -36,6 +37,7 @@ class CallerIsolationTest {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(first.headers().firstValue("Allow")).as("Prefect's Allow is about its own paths").isEmpty();
         List<LoggedRequest> calls = facade.prefect().requests();
         assertThat(calls).hasSize(2);
         assertThat(calls.get(1).containsHeader("Cookie")).as(calls.get(1).getHeaders().toString()).isFalse();

@@ -342,6 +342,13 @@ class McpToolsTest {
         assertThat(bad.isError()).isTrue();
         assertThat(bad.structuredContent()).isNull();
         assertThat(text(bad)).contains("events");
+        // a page with anything after it is no page either (its text would not be the structured content's JSON)
+        harness.standIns.overrides.put("readWorkspaceEvents", ex -> StandInRoutes.Reply.json(200,
+                "{\"events\": [], \"total\": 0, \"next_page\": null} {\"more\": 1}"));
+        McpSchema.CallToolResult trailing = call("read-workspace-events", Map.of("account_id", ACCOUNT,
+                "workspace_id", WORKSPACE));
+        assertThat(trailing.isError()).isTrue();
+        assertThat(text(trailing)).contains("without the expected JSON");
         // and the same call with a page of the right shape is a result again
         harness.standIns.overrides.clear();
         McpSchema.CallToolResult good = call("read-workspace-events", Map.of("account_id", ACCOUNT,

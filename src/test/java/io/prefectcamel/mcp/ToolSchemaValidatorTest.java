@@ -49,4 +49,11 @@ class ToolSchemaValidatorTest {
         assertThat(v.validate(stricter, JSON.readTree("{\"events\": []}")).valid()).isFalse();
         assertThat(v.cachedSchemas()).isEqualTo(2);
     }
+
+    @Test
+    void aToolSchemaThatIsNoJsonSchemaIsRefusedAtRegistration() {
+        ToolSchemaValidator v = new ToolSchemaValidator(JSON);
+        assertThat(v.validateSchema(schema).valid()).isTrue();
+        assertThat(v.validateSchema(Map.of("type", "strng")).valid()).isFalse();
+    }
 }
