@@ -120,7 +120,7 @@ public final class EdgeAnswers implements CamelContextAware, ExecutorServiceMana
             // the Vert.x response, since platform-http's header filter drops a route's Cache-Control.
             ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-store"));
         }
-        if (api || !operations.methodsAt(path).isEmpty()) {
+        if (api || operations.hasPath(path)) {
             if (!ready()) {
                 starting(ctx, method);
             } else if ("OPTIONS".equals(method) || operations.serves(method, path)) {

@@ -86,13 +86,27 @@ public final class OperationPaths {
 
     /** The operation that takes this method and path (query string excluded), or null. */
     public Match match(String method, String path) {
-        Template t = find(method, split(path));
-        return t == null ? null : new Match(t.operationId(), t.route(), parameters(t, split(path)));
+        String[] request = split(path);
+        Template t = find(method, request);
+        return t == null ? null : new Match(t.operationId(), t.route(), parameters(t, request));
     }
 
     /** Whether an operation takes this method and path. */
     public boolean serves(String method, String path) {
         return find(method, split(path)) != null;
+    }
+
+    /** Whether the facade has an operation at this path, with any method. */
+    public boolean hasPath(String path) {
+        String[] request = split(path);
+        if (request.length < bySegments.size()) {
+            for (Template t : bySegments.get(request.length)) {
+                if (literalsMatch(t, request)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The methods the facade takes at this path, in the order of the document; empty if it has no such path. */

@@ -100,5 +100,9 @@ class OperationPathsTest {
         assertThat(PATHS.methodsAt("/v1/api/nothing")).isEmpty();
         assertThat(PATHS.match("GET", "/v1/api/accounts/a/workspaces/w/events/filter/next/more")).isNull();
         assertThat(PATHS.methodsAt("/v1/operations")).containsExactly("GET");
+        assertThat(PATHS.hasPath("/v1/operations")).isTrue();
+        assertThat(PATHS.hasPath("/v1/api/accounts/a/workspaces/w/events/filter")).isTrue();
+        assertThat(PATHS.hasPath("/mcp")).isFalse();
+        assertThat(PATHS.hasPath("/v1/openapi.json")).isFalse();
     }
 }
