@@ -38,6 +38,11 @@ class HealthAndMetricsTest {
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(answer.body().lines().filter(l -> !l.startsWith("#")))
                 .anySatisfy(l -> assertThat(l).startsWith("camel_exchanges_total").contains("routeId=\"listTags\""))
-                .anySatisfy(l -> assertThat(l).contains("routeId=\"prefect-call\""));
+                .anySatisfy(l -> assertThat(l).contains("routeId=\"prefect-call\""))
+                // facade.metrics.excluded-routes: the routes between the operation's and the Prefect call are left out
+                .noneSatisfy(l -> assertThat(l).containsAnyOf("routeId=\"prefect-attempt\"", "routeId=\"prefect-attempts\"",
+                        "routeId=\"prefect-answer\"", "routeId=\"prefect-camel-facade\""))
+                // route level only: no context-wide timer that would count a call once per route it passes
+                .noneSatisfy(l -> assertThat(l).contains("eventType=\"context\""));
     }
 }
