@@ -2,7 +2,6 @@ package io.prefectcamel.gateway;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,8 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class RequestValidator {
 
     public static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
-    private static final Pattern UUID = Pattern.compile(
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     // a body is one JSON value: "{...} {...}" is refused, not cut short to its first value
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -39,6 +36,22 @@ public final class RequestValidator {
         checkValue(name, p.schema(), value);
     }
 
+    /** A UUID in its hyphenated form (8-4-4-4-12 hex digits, either case), as every account, workspace and id is. */
+    static boolean isUuid(String value) {
+        if (value.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = value.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void checkValue(String name, JsonNode schema, String value) {
         if (schema == null || schema.isMissingNode()) {
             return;
@@ -55,7 +68,7 @@ public final class RequestValidator {
                 throw bad(name, "must be one of: " + allowed);
             }
         }
-        if ("uuid".equals(resolved.path("format").asText()) && !UUID.matcher(value).matches()) {
+        if ("uuid".equals(resolved.path("format").asText()) && !isUuid(value)) {
             throw bad(name, "must be a UUID such as 0b8e2d6c-3f1a-4c55-9a8e-1f2d3c4b5a69");
         }
         String type = resolved.path("type").asText("");
@@ -97,7 +110,7 @@ public final class RequestValidator {
     /**
      * Checks the JSON body: size, syntax, and the top-level shape Prefect expects (an array of events for creates,
      * an object with in-range {@code limit}, {@code time_unit}, {@code time_interval} for reads and counts).
-     * Returns the body as compact JSON, or null when there is none.
+     * Returns the body as the caller sent it (one JSON document, checked), or null when there is none.
      */
     public static String checkBody(FacadeSpec.Operation op, byte[] raw) {
         if (op.requestBodySchema() == null) {
@@ -140,7 +153,8 @@ public final class RequestValidator {
             }
             checkObject("body", schema, body);
         }
-        return body.toString();
+        // the caller's own JSON, checked: Prefect reads the same document, and nothing is serialised again
+        return text;
     }
 
     /** Required properties and the scalar constraints of the object's own properties (one level deep). */
