@@ -279,9 +279,9 @@ final class FacadeToolInvoker {
                     + settings.maxResultChars() + "). Ask for less: a smaller limit or a narrower filter.");
         }
         McpSchema.CallToolResult.Builder result = McpSchema.CallToolResult.builder()
-                // the tree itself: the SDK validates it against the output schema and writes it as it is, with no
-                // copy into maps and lists in between
-                .structuredContent(structured)
+                // the tree for the output schema check (ToolSchemaValidator), written as the text beside it: the same
+                // JSON, not serialised a second time
+                .structuredContent(new StructuredJson(structured, json))
                 .addTextContent(json);
         if (def.pageLink() != null) {
             result.addTextContent(token == null

@@ -70,7 +70,8 @@ final class ToolSchemaValidator implements JsonSchemaValidator {
             throw new IllegalArgumentException("Structured content must not be null");
         }
         try {
-            JsonNode content = structuredContent instanceof JsonNode node ? node
+            JsonNode content = structuredContent instanceof StructuredJson json ? json.tree()
+                    : structuredContent instanceof JsonNode node ? node
                     : structuredContent instanceof String text ? mapper.readTree(text)
                     : mapper.valueToTree(structuredContent);
             List<Error> errors = compiled(schema).validate(content);
