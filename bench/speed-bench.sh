@@ -9,10 +9,10 @@
 #   mcp-many   the same through 64 sessions, one after another
 # All five call POST .../events/filter on a static nginx upstream answering a 13 KB EventPage (bench/event-page.json).
 # Interleaved rounds of wrk (-c CONNS, D seconds each), medians, then ratios; and the facade's RSS idle and under load.
-#   bench/speed-bench.sh [ROUNDS=5] [SECONDS=10] [CONNS=32]
+#   [WARMUP=30] bench/speed-bench.sh [ROUNDS=5] [SECONDS=10] [CONNS=32]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${1:-5} DURATION=${2:-10} CONNS=${3:-32}
+ROUNDS=${1:-5} DURATION=${2:-10} CONNS=${3:-32} WARMUP=${WARMUP:-30}
 UP=18201 PROXY=18202 BARE=18203 REST=18204 MCP=18205 MGMT=18206
 A=9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5f W=4f6e8d2c-1b3a-4d5e-9f80-7a6b5c4d3e2f
 FILTER_PATH=/api/accounts/$A/workspaces/$W/events/filter
@@ -159,8 +159,9 @@ url() { case $1 in nginx) echo http://127.0.0.1:$PROXY/v1$FILTER_PATH;; bare) ec
   facade) echo http://127.0.0.1:$REST/v1$FILTER_PATH;; mcp-*) echo http://127.0.0.1:$MCP/mcp;; esac; }
 lua() { case $1 in mcp-1) echo "$work/mcp-1.lua";; mcp-many) echo "$work/mcp-many.lua";; *) echo "$work/rest.lua";; esac; }
 
-echo "warm-up: 10 s each"
-for t in "${targets[@]}"; do run "$t" "$(url $t)" "$(lua $t)" 10 > /dev/null; done
+# the facade's JIT needs about 30 s of load before its rate settles (10 s left round 1 at half speed)
+echo "warm-up: ${WARMUP} s each"
+for t in "${targets[@]}"; do run "$t" "$(url $t)" "$(lua $t)" "$WARMUP" > /dev/null; done
 ( while kill -0 $facade 2>/dev/null; do r=$(rss $facade); [ "$r" -gt "$(cat "$work/peak" 2>/dev/null || echo 0)" ] && echo "$r" > "$work/peak"
     b=$(rss $bare 2>/dev/null || echo 0); [ "$b" -gt "$(cat "$work/bare-peak" 2>/dev/null || echo 0)" ] && echo "$b" > "$work/bare-peak"; sleep 0.5; done ) &
 pids+=($!)
