@@ -3,54 +3,30 @@
 # between them: req/s, p99 and the CPU each service spends per call (from /proc/<pid>/stat), for REST
 # (POST .../events/filter) and MCP (tools/call read-workspace-events, one session). Side by side, the box's drift
 # falls on both alike.
-#   bench/side-by-side.sh OTHER_JAR [ROUNDS=4] [SECONDS=10] [CONNS=32]
+#   [WARMUP=30] bench/side-by-side.sh OTHER_JAR [ROUNDS=4] [SECONDS=10] [CONNS=32]
 #   (OTHER_JAR: another build's target/prefect-camel.jar, its target/lib beside it; "this" is target/prefect-camel.jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OTHER=$(realpath "${1:?another build\'s prefect-camel.jar}"); ROUNDS=${2:-4} DURATION=${3:-10} CONNS=${4:-32}
-UP=18301
-A=9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5f W=4f6e8d2c-1b3a-4d5e-9f80-7a6b5c4d3e2f
-FILTER_PATH=/api/accounts/$A/workspaces/$W/events/filter
-work=$PWD/target/bench-side && rm -rf "$work" && mkdir -p "$work/nginx/logs"
+UP=18301 WARMUP=${WARMUP:-30}
+. bench/static-upstream.sh
+FILTER_PATH=$BENCH_FILTER_PATH
+work=$PWD/target/bench-side && rm -rf "$work" && mkdir -p "$work"
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "needs wrk and nginx (apt-get install wrk nginx)"; exit 1; }
 [ -f target/prefect-camel.jar ] || mvn -B -q package -DskipTests
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -p "$work/nginx" -c nginx.conf -s stop 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; stop_static_upstream "$work"; }
 trap cleanup EXIT
 
-sed "s#UPSTREAM#http://127.0.0.1:$UP#" bench/event-page.json > "$work/nginx/page.json"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$UP;
-    location / { default_type application/json; root $work/nginx; error_page 405 =200 /page.json; try_files /page.json =404; }
-  }
-}
-CONF
-nginx -p "$work/nginx" -c nginx.conf
-
+static_upstream "$work" $UP
 tokens="$work/tokens.json"
-TOKEN=$(java -jar target/prefect-camel.jar tokens create --name bench --scopes events:read --rate 1000000 \
-        --concurrency 10000 --file "$tokens" 2>/dev/null | tail -1)
-start() { # $1 name, $2 jar, $3 REST port, $4 MCP port, $5 management port
-  PREFECT_API_URL=http://127.0.0.1:$UP PREFECT_API_KEY=bench-key-0123456789 FACADE_AUTH_MODE=tokens \
-  FACADE_AUTH_TOKENS_FILE="$tokens" MCP_PORT=$4 PREFECT_ACCOUNT_ID=$A PREFECT_WORKSPACE_ID=$W \
-    java -Xmx384m -Dcamel.server.port=$3 -Dcamel.management.port=$5 -jar "$2" > "$work/$1.log" 2>&1 &
-  pids+=($!); echo $! > "$work/$1.pid"
-}
-start this "$PWD/target/prefect-camel.jar" 18302 18303 18304
-start other "$OTHER" 18312 18313 18314
+TOKEN=$(bench_token "$tokens")
+[ -n "$TOKEN" ] || { echo "could not make a token"; exit 1; }
+start_facade this "$PWD/target/prefect-camel.jar" 18302 18303 18304 $UP "$tokens"; pids+=($!); echo $! > "$work/this.pid"
+start_facade other "$OTHER" 18312 18313 18314 $UP "$tokens"; pids+=($!); echo $! > "$work/other.pid"
 
 body='{"limit": 15}'
 call='{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"read-workspace-events","arguments":{"limit":15}}}'
-mcp_headers() { printf '%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' \
-  'MCP-Protocol-Version: 2025-06-18' "Authorization: Bearer $TOKEN"; }
 for name in this:18302:18303 other:18312:18313; do
   IFS=: read -r n rest mcp <<< "$name"
   for _ in $(seq 1 120); do
@@ -98,8 +74,8 @@ url() { case $1:$2 in this:rest) echo http://127.0.0.1:18302/v1$FILTER_PATH;; ot
   this:mcp) echo http://127.0.0.1:18303/mcp;; other:mcp) echo http://127.0.0.1:18313/mcp;; esac; }
 lua() { [ "$2" = rest ] && echo "$work/rest.lua" || echo "$work/$1-mcp.lua"; }
 
-echo "warm-up: 30 s each"
-for f in rest mcp; do for s in this other; do run $s $f "$(url $s $f)" "$(lua $s $f)" 30 > /dev/null; done; done
+echo "warm-up: ${WARMUP} s each"
+for f in rest mcp; do for s in this other; do run $s $f "$(url $s $f)" "$(lua $s $f)" "$WARMUP" > /dev/null; done; done
 for r in $(seq 1 "$ROUNDS"); do
   for f in rest mcp; do for s in this other; do
     res=$(run $s $f "$(url $s $f)" "$(lua $s $f)" "$DURATION"); echo "$res" >> "$work/results"

@@ -14,50 +14,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-5} DURATION=${2:-10} CONNS=${3:-32} WARMUP=${WARMUP:-30}
 UP=18201 PROXY=18202 BARE=18203 REST=18204 MCP=18205 MGMT=18206
-A=9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5f W=4f6e8d2c-1b3a-4d5e-9f80-7a6b5c4d3e2f
-FILTER_PATH=/api/accounts/$A/workspaces/$W/events/filter
-work=$PWD/target/bench-speed && rm -rf "$work" && mkdir -p "$work/nginx/logs"
+. bench/static-upstream.sh
+A=$BENCH_ACCOUNT W=$BENCH_WORKSPACE FILTER_PATH=$BENCH_FILTER_PATH
+work=$PWD/target/bench-speed && rm -rf "$work" && mkdir -p "$work"
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "needs wrk and nginx (apt-get install wrk nginx)"; exit 1; }
 [ -f target/prefect-camel.jar ] || mvn -B -q package -DskipTests
 CP="$PWD/target/prefect-camel.jar:$PWD/target/lib/*"
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; nginx -p "$work/nginx" -c nginx.conf -s stop 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; stop_static_upstream "$work"; }
 trap cleanup EXIT
 
 # --- the upstream and the nginx proxy --------------------------------------------------------------------------
-sed "s#UPSTREAM#http://127.0.0.1:$UP#" bench/event-page.json > "$work/nginx/page.json"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  upstream prefect { server 127.0.0.1:$UP; keepalive 64; }
-  server {
-    listen 127.0.0.1:$UP;
-    location / {
-      default_type application/json;
-      root $work/nginx;
-      # any method, any path: the same EventPage (static files answer POST with 405, turned into the file)
-      error_page 405 =200 /page.json;
-      try_files /page.json =404;
-    }
-  }
+static_upstream "$work" $UP "  upstream prefect { server 127.0.0.1:$UP; keepalive 64; }
   server {
     listen 127.0.0.1:$PROXY;
     location /v1/api/ {
       proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Authorization "Bearer bench-key";
+      proxy_set_header Connection \"\";
+      proxy_set_header Authorization \"Bearer bench-key\";
       proxy_pass http://prefect/api/;
     }
-  }
-}
-CONF
-nginx -p "$work/nginx" -c nginx.conf
+  }"
 curl -sf -X POST -d '{}' -o "$work/upstream.out" http://127.0.0.1:$UP$FILTER_PATH; echo "upstream: $(wc -c < "$work/upstream.out") bytes"
 
 # --- the bare Camel route -----------------------------------------------------------------------------------------
@@ -66,12 +44,9 @@ bare=$!; pids+=($bare)
 
 # --- the facade: token auth on, a token for the benchmark with limits above the load -------------------------------
 tokens="$work/tokens.json"
-TOKEN=$(java -jar target/prefect-camel.jar tokens create --name bench --scopes events:read --rate 1000000 \
-        --concurrency 10000 --file "$tokens" 2>/dev/null | tail -1)
+TOKEN=$(bench_token "$tokens")
 [ -n "$TOKEN" ] || { echo "could not make a token"; exit 1; }
-PREFECT_API_URL=http://127.0.0.1:$UP PREFECT_API_KEY=bench-key-0123456789 FACADE_AUTH_MODE=tokens \
-FACADE_AUTH_TOKENS_FILE="$tokens" MCP_PORT=$MCP PREFECT_ACCOUNT_ID=$A PREFECT_WORKSPACE_ID=$W \
-  java ${FACADE_JAVA_OPTS--Xmx384m} -Dcamel.server.port=$REST -Dcamel.management.port=$MGMT -jar target/prefect-camel.jar > "$work/facade.log" 2>&1 &
+start_facade facade "$PWD/target/prefect-camel.jar" $REST $MCP $MGMT $UP "$tokens"
 facade=$!; pids+=($facade)
 
 wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1"; tail -20 "$2"; exit 1; }

@@ -10,7 +10,6 @@ import java.text.ParseException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -28,6 +27,7 @@ import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
+import io.prefectcamel.call.PrefectIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
 final class JwtVerifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
-    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final ConfigurableJWTProcessor<SecurityContext> processor;
     private final String issuer;
@@ -108,7 +107,7 @@ final class JwtVerifier {
         List<String> values = claims.getStringListClaim(name);
         Set<String> out = new LinkedHashSet<>();
         for (String v : values) {
-            if (v == null || !UUID.matcher(v).matches()) {
+            if (v == null || !PrefectIds.isUuid(v)) {
                 throw new Refused("JWT claim " + name + " must be an array of UUIDs");
             }
             out.add(v.toLowerCase());

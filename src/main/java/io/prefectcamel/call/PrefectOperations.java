@@ -46,8 +46,6 @@ public final class PrefectOperations {
     }
 
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)}");
-    private static final Pattern UUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Map<String, Operation> OPERATIONS = load();
 
     private PrefectOperations() {
@@ -122,7 +120,7 @@ public final class PrefectOperations {
                                 ? " or the Kamelet's " + (p.equals("account_id") ? "accountId" : "workspaceId") + " property" : ""));
             }
             value = value.trim();
-            if ((p.equals("id") || p.endsWith("_id")) && !UUID.matcher(value).matches()) {
+            if ((p.equals("id") || p.endsWith("_id")) && !PrefectIds.isUuid(value)) {
                 throw new IllegalArgumentException(op.id() + ": " + p + " must be a UUID, not '" + value + "'");
             }
             path = path.replace("{" + p + "}", encode(value));

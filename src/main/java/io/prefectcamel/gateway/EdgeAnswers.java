@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * creates its start-up executor, which happens after the server's router exists and before the port opens.
  * <p>
  * It never takes a request another route would serve: at the facade's paths ({@code /v1/api/...} and those of its
- * OpenAPI document) a request goes on when an operation takes it, elsewhere when a route's path and method match. {@code OPTIONS} requests after start-up are
- * left to the routes as they are.
+ * OpenAPI document) a request goes on when an operation takes it, elsewhere when a route's path and method match.
+ * {@code OPTIONS} requests after start-up are left to the routes as they are.
  */
 public final class EdgeAnswers implements CamelContextAware, ExecutorServiceManager.ThreadFactoryListener {
 

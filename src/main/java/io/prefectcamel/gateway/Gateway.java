@@ -349,8 +349,9 @@ public class Gateway {
 
     /**
      * What goes back to the caller: of the call's headers only the status, Content-Type, Retry-After and ETag stay,
-     * the request id is added, and Allow where the facade itself refused the method (405); the request id leaves the worker thread's log context.
-     * (Camel's removeHeaders with an exclude list would compile a regular expression for every header of every answer.)
+     * the request id is added, and Allow where the facade itself refused the method (405); the request id leaves the
+     * worker thread's log context. (Camel's removeHeaders with an exclude list would compile a regular expression for
+     * every header of every answer.)
      */
     public void answered(Exchange exchange) {
         Message msg = exchange.getMessage();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prefectcamel.call.PrefectIds;
 
 /**
  * Checks a request against the facade's OpenAPI description of its operation, so that bad input is refused with
@@ -36,22 +37,6 @@ public final class RequestValidator {
         checkValue(name, p.schema(), value);
     }
 
-    /** A UUID in its hyphenated form (8-4-4-4-12 hex digits, either case), as every account, workspace and id is. */
-    static boolean isUuid(String value) {
-        if (value.length() != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = value.charAt(i);
-            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
-                    : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void checkValue(String name, JsonNode schema, String value) {
         if (schema == null || schema.isMissingNode()) {
             return;
@@ -68,7 +53,7 @@ public final class RequestValidator {
                 throw bad(name, "must be one of: " + allowed);
             }
         }
-        if ("uuid".equals(resolved.path("format").asText()) && !isUuid(value)) {
+        if ("uuid".equals(resolved.path("format").asText()) && !PrefectIds.isUuid(value)) {
             throw bad(name, "must be a UUID such as 0b8e2d6c-3f1a-4c55-9a8e-1f2d3c4b5a69");
         }
         String type = resolved.path("type").asText("");
