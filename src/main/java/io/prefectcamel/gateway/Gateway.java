@@ -28,6 +28,8 @@ public class Gateway {
     public static final String OPERATION = "prefect.operation";
     public static final String IDEMPOTENT = "prefect.idempotent";
     public static final String METHOD = "prefect.method";
+    /** The method as the HTTP producer takes it (camel-http's enum: no converter looked up on every call). */
+    public static final String HTTP_METHOD = "prefect.httpMethod";
     public static final String PATH = "prefect.path";
     public static final String PATH_TEMPLATE = "prefect.pathTemplate";
     public static final String QUERY = "prefect.query";
@@ -120,6 +122,7 @@ public class Gateway {
             exchange.setProperty(RESEND, " " + resend);
         }
         exchange.setProperty(METHOD, method);
+        exchange.setProperty(HTTP_METHOD, org.apache.camel.component.http.HttpMethods.valueOf(method));
         exchange.setProperty(PATH, path);
         exchange.setProperty(QUERY, query.length() == 0 ? null : query.toString());
         LOG.debug("{} {} -> {} {}", op.method(), op.id(), op.upstreamMethod(), path);
@@ -151,9 +154,17 @@ public class Gateway {
         if (host == null || host.isBlank()) {
             return null;
         }
+        AllowedHost last = lastAllowed;
+        if (last != null && host.equals(last.host())) {
+            return last.base();
+        }
         LinkHosts hosts = linkHosts(exchange);
         if (HOST.matcher(host).matches() && hosts.allowed().allows(host)) {
-            return "http://" + host;
+            String base = "http://" + host;
+            // the name callers use, decided once instead of on every call (an allowed name only: a forged one is
+            // checked each time, and cannot push the right one out for long)
+            lastAllowed = new AllowedHost(host, base);
+            return base;
         }
         if (!warnedForeignHost) {
             warnedForeignHost = true;
@@ -168,6 +179,10 @@ public class Gateway {
 
     private volatile LinkHosts linkHosts;
     private volatile boolean warnedForeignHost;
+    private volatile AllowedHost lastAllowed;
+
+    private record AllowedHost(String host, String base) {
+    }
 
     private LinkHosts linkHosts(Exchange exchange) {
         LinkHosts hosts = linkHosts;
@@ -313,11 +328,6 @@ public class Gateway {
             }
         }
         return null;
-    }
-
-    /** The Prefect call's method, as the HTTP producer takes it. */
-    public org.apache.camel.component.http.HttpMethods httpMethod(Exchange exchange) {
-        return org.apache.camel.component.http.HttpMethods.valueOf(exchange.getProperty(METHOD, String.class));
     }
 
     /**
