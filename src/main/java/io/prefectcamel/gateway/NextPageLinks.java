@@ -169,17 +169,72 @@ public final class NextPageLinks {
         }
     }
 
-    /** The {@code page-token} query value of a next_page URL (Prefect's or the facade's). */
+    /** The page token of a next_page URL (Prefect's or the facade's), which must have one. */
     public static String pageToken(String nextPage) {
-        String query = URI.create(nextPage).getRawQuery();
+        String token = findPageToken(nextPage);
+        if (token == null) {
+            throw new IllegalStateException("next_page has no page-token");
+        }
+        return token;
+    }
+
+    /**
+     * The page token of a next_page URL: its {@code page-token} (or {@code page_token}) query value; null when it has
+     * none or the text is not a URL.
+     */
+    public static String findPageToken(String nextPage) {
+        String query = nextPage == null ? null : rawQuery(nextPage);
         if (query != null) {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).equals("page-token")) {
-                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (key.equals("page-token") || key.equals("page_token")) {
+                    return URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
                 }
             }
         }
-        throw new IllegalStateException("next_page has no page-token");
+        return null;
+    }
+
+    /**
+     * The raw query of a URL, null without one or when the text is not a URL. A link of the characters URLs are made
+     * of (an absolute http(s) URL or a path) is read here; anything else by java.net.URI's parser, which is several
+     * times slower on a long page token.
+     */
+    static String rawQuery(String url) {
+        boolean plain = url.startsWith("https://") || url.startsWith("http://")
+                || (url.startsWith("/") && !url.startsWith("//"));
+        int query = -1;
+        int end = url.length();
+        for (int i = 0; plain && i < url.length(); i++) {
+            char c = url.charAt(i);
+            if (c == '%' && i + 2 < url.length() && hex(url.charAt(i + 1)) && hex(url.charAt(i + 2))) {
+                i += 2;
+            } else if (c == '?' && query < 0 && end == url.length()) {
+                query = i + 1;
+            } else if (c == '#' && end == url.length()) {
+                end = i; // the fragment: read on, its characters must be a URL's too
+            } else if (!urlChar(c)) { // a second '#' too
+                plain = false;
+            }
+        }
+        if (plain) {
+            return query < 0 ? null : url.substring(query, end);
+        }
+        try {
+            return URI.create(url).getRawQuery();
+        } catch (IllegalArgumentException notAUrl) {
+            return null;
+        }
+    }
+
+    private static boolean hex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /** RFC 3986's unreserved and reserved characters but for '[', ']' and '#', which the caller looks at itself. */
+    private static boolean urlChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "-._~:/?@!$&'()*+,;=".indexOf(c) >= 0;
     }
 }

@@ -1,7 +1,5 @@
 package io.prefectcamel.mcp;
 
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -485,21 +483,7 @@ final class FacadeToolInvoker {
         if (nextPage == null || nextPage.isBlank() || "null".equals(nextPage)) {
             return null;
         }
-        try {
-            String query = URI.create(nextPage).getRawQuery();
-            if (query != null) {
-                for (String pair : query.split("&")) {
-                    int eq = pair.indexOf('=');
-                    String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    if (key.equals("page-token") || key.equals("page_token")) {
-                        return URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
-                    }
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            LOG.debug("next_page is not a URL: {}", e.getMessage());
-        }
-        return null;
+        return NextPageLinks.findPageToken(nextPage);
     }
 
     /** Retry-After (seconds or an HTTP-date) as whole seconds for the agent, by the shared parser. */
