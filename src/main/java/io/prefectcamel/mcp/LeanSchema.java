@@ -1,0 +1,309 @@
+package io.prefectcamel.mcp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A quick first check of a tool result against its output schema, for the keywords the tools' schemas use (derived
+ * from Prefect's OpenAPI document: type, properties, required, additionalProperties, items, anyOf, enum, const,
+ * minLength, maxLength, uniqueItems, and annotations). It answers only "surely valid": a value it cannot vouch for (a keyword
+ * it does not know, a number where JSON Schema's equality differs from Jackson's, a value that fails) goes to the
+ * full JSON Schema 2020-12 validator, which decides and explains. {@code format} is an annotation here, as it is for
+ * that validator in 2020-12 by default.
+ * <p>
+ * On an EventPage of 15 events the full validator was about 15% of a {@code tools/call}'s CPU: it builds a path and
+ * an error list for every value. This walk does neither.
+ */
+final class LeanSchema {
+
+    /** Keywords that never change whether a value is valid (format: an annotation, as said above). */
+    private static final Set<String> ANNOTATIONS = Set.of("title", "description", "default", "deprecated", "examples",
+            "$comment", "readOnly", "writeOnly", "format", "$schema", "$id", "contentMediaType", "contentEncoding");
+
+    private static final int ANY = 0x7f;
+    private static final int OBJECT = 1;
+    private static final int ARRAY = 2;
+    private static final int STRING = 4;
+    private static final int INTEGER = 8;
+    private static final int NUMBER = 16;
+    private static final int BOOLEAN = 32;
+    private static final int NULL = 64;
+
+    private final boolean never;
+    private final int types;
+    private final Map<String, LeanSchema> properties;
+    private final String[] required;
+    /** null: any other property is allowed; {@link #NEVER}: none is. */
+    private final LeanSchema additional;
+    private final LeanSchema items;
+    private final LeanSchema[] anyOf;
+    private final Set<JsonNode> enumValues;
+    private final JsonNode constant;
+    private final int minLength;
+    private final int maxLength;
+    private final boolean uniqueItems;
+
+    private static final LeanSchema NEVER = new LeanSchema(true, 0, Map.of(), new String[0], null, null, null, null,
+            null, 0, Integer.MAX_VALUE, false);
+    private static final LeanSchema ALWAYS = new LeanSchema(false, ANY, Map.of(), new String[0], null, null, null,
+            null, null, 0, Integer.MAX_VALUE, false);
+
+    private LeanSchema(boolean never, int types, Map<String, LeanSchema> properties, String[] required,
+            LeanSchema additional, LeanSchema items, LeanSchema[] anyOf, Set<JsonNode> enumValues, JsonNode constant,
+            int minLength, int maxLength, boolean uniqueItems) {
+        this.never = never;
+        this.types = types;
+        this.properties = properties;
+        this.required = required;
+        this.additional = additional;
+        this.items = items;
+        this.anyOf = anyOf;
+        this.enumValues = enumValues;
+        this.constant = constant;
+        this.minLength = minLength;
+        this.maxLength = maxLength;
+        this.uniqueItems = uniqueItems;
+    }
+
+    private static LeanSchema parse(JsonNode schema) {
+        int t = ANY;
+        Map<String, LeanSchema> props = new HashMap<>();
+        List<String> req = new ArrayList<>();
+        LeanSchema extra = null;
+        LeanSchema each = null;
+        LeanSchema[] any = null;
+        Set<JsonNode> values = null;
+        JsonNode constant = null;
+        int min = 0;
+        int max = Integer.MAX_VALUE;
+        boolean unique = false;
+        for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            switch (e.getKey()) {
+                case "type" -> t = types(v);
+                case "properties" -> {
+                    require(v.isObject());
+                    for (Iterator<Map.Entry<String, JsonNode>> p = v.fields(); p.hasNext();) {
+                        Map.Entry<String, JsonNode> prop = p.next();
+                        props.put(prop.getKey(), of(prop.getValue()));
+                    }
+                }
+                case "required" -> {
+                    require(v.isArray());
+                    for (JsonNode name : v) {
+                        require(name.isTextual());
+                        req.add(name.asText());
+                    }
+                }
+                case "additionalProperties" -> extra = of(v);
+                case "items" -> each = of(v);
+                case "anyOf" -> {
+                    require(v.isArray() && !v.isEmpty());
+                    any = new LeanSchema[v.size()];
+                    for (int i = 0; i < v.size(); i++) {
+                        any[i] = of(v.get(i));
+                    }
+                }
+                case "enum" -> {
+                    require(v.isArray());
+                    values = new HashSet<>();
+                    for (JsonNode value : v) {
+                        require(!value.isNumber() && !value.isContainerNode()); // equality as JSON Schema has it
+                        values.add(value);
+                    }
+                }
+                case "const" -> {
+                    require(!v.isNumber() && !v.isContainerNode());
+                    constant = v;
+                }
+                case "minLength" -> min = count(v);
+                case "maxLength" -> max = count(v);
+                case "uniqueItems" -> {
+                    require(v.isBoolean());
+                    unique = v.booleanValue();
+                }
+                default -> require(ANNOTATIONS.contains(e.getKey()));
+            }
+        }
+        return new LeanSchema(false, t, Map.copyOf(props), req.toArray(new String[0]), extra, each, any, values,
+                constant, min, max, unique);
+    }
+
+    /** The schema for the quick check, or null when it has a keyword this check does not know. */
+    static LeanSchema compile(JsonNode schema) {
+        try {
+            return of(schema);
+        } catch (Unsupported e) {
+            return null;
+        }
+    }
+
+    private static LeanSchema of(JsonNode schema) {
+        if (schema.isBoolean()) {
+            return schema.booleanValue() ? ALWAYS : NEVER;
+        }
+        require(schema.isObject());
+        return parse(schema);
+    }
+
+    /** True only when the value is valid; false when it is not or this check cannot tell. */
+    boolean surelyValid(JsonNode value) {
+        if (never) {
+            return false;
+        }
+        if ((types & typeOf(value)) == 0) {
+            return false;
+        }
+        if ((enumValues != null && !enumValues.contains(value)) || (constant != null && !constant.equals(value))) {
+            return false;
+        }
+        if (anyOf != null) {
+            boolean one = false;
+            for (LeanSchema s : anyOf) {
+                if (s.surelyValid(value)) {
+                    one = true;
+                    break;
+                }
+            }
+            if (!one) {
+                return false;
+            }
+        }
+        if (value.isTextual()) {
+            if (minLength > 0 || maxLength < Integer.MAX_VALUE) {
+                // JSON Schema counts code points; held to both counts, whichever the full validator uses
+                String text = value.textValue();
+                return text.codePointCount(0, text.length()) >= minLength && text.length() <= maxLength;
+            }
+            return true;
+        }
+        if (value.isObject()) {
+            return objectValid(value);
+        }
+        if (value.isArray()) {
+            return arrayValid(value);
+        }
+        return true;
+    }
+
+    private boolean objectValid(JsonNode value) {
+        for (String name : required) {
+            if (!value.has(name)) {
+                return false;
+            }
+        }
+        if (properties.isEmpty() && additional == null) {
+            return true;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            LeanSchema s = properties.get(e.getKey());
+            if (s == null) {
+                s = additional;
+            }
+            if (s != null && !s.surelyValid(e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean arrayValid(JsonNode value) {
+        if (items != null) {
+            for (JsonNode element : value) {
+                if (!items.surelyValid(element)) {
+                    return false;
+                }
+            }
+        }
+        if (uniqueItems && value.size() > 1) {
+            Set<JsonNode> seen = new HashSet<>();
+            for (JsonNode element : value) {
+                // numbers and containers of numbers compare as JSON Schema says (1 == 1.0), not as Jackson does
+                if (hasNumber(element) || !seen.add(element)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasNumber(JsonNode node) {
+        if (node.isNumber()) {
+            return true;
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                if (hasNumber(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int typeOf(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case OBJECT -> OBJECT;
+            case ARRAY -> ARRAY;
+            case STRING -> STRING;
+            // an integer is a number too; a number with a fraction of zero (1.0) the full check decides
+            case NUMBER -> value.isIntegralNumber() ? INTEGER | NUMBER : NUMBER;
+            case BOOLEAN -> BOOLEAN;
+            case NULL -> NULL;
+            default -> 0; // binary, POJO, missing: not JSON this check knows
+        };
+    }
+
+    private static int types(JsonNode type) {
+        if (type.isTextual()) {
+            return type(type.asText());
+        }
+        require(type.isArray() && !type.isEmpty());
+        int t = 0;
+        for (JsonNode name : type) {
+            require(name.isTextual());
+            t |= type(name.asText());
+        }
+        return t;
+    }
+
+    private static int type(String name) {
+        return switch (name) {
+            case "object" -> OBJECT;
+            case "array" -> ARRAY;
+            case "string" -> STRING;
+            case "integer" -> INTEGER;
+            case "number" -> INTEGER | NUMBER;
+            case "boolean" -> BOOLEAN;
+            case "null" -> NULL;
+            default -> throw new Unsupported();
+        };
+    }
+
+    private static int count(JsonNode v) {
+        require(v.canConvertToExactIntegral() && v.canConvertToInt() && v.intValue() >= 0);
+        return v.intValue();
+    }
+
+    private static void require(boolean known) {
+        if (!known) {
+            throw new Unsupported();
+        }
+    }
+
+    /** A schema this check does not know: the full validator takes every value of it. */
+    private static final class Unsupported extends RuntimeException {
+        Unsupported() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.prefectcamel.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The quick output check may only say "valid" where the full JSON Schema 2020-12 validator says so too: held to it on
+ * values made from every tool's schemas (input and output), valid ones and broken ones.
+ */
+class LeanSchemaTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
+
+    private static List<ToolDefinition> tools() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Properties props = new Properties();
+            props.put("mcp.toolsets", "events,admin");
+            context.getPropertiesComponent().setInitialProperties(props);
+            try (InputStream in = LeanSchemaTest.class.getResourceAsStream("/openapi/prefect-camel-openapi.yaml")) {
+                return ToolCatalog.build(ToolCatalog.readDocument(in), McpSettings.from(context)).tools();
+            }
+        }
+    }
+
+    @Test
+    void neverCallsValidWhatTheFullValidatorRefuses() throws Exception {
+        Random random = new Random(20261202);
+        int schemas = 0;
+        int values = 0;
+        int vouched = 0;
+        int validMade = 0;
+        int validVouched = 0;
+        for (ToolDefinition tool : tools()) {
+            for (ObjectNode schema : new ObjectNode[] { tool.inputSchema(), tool.outputSchema() }) {
+                if (schema == null) {
+                    continue;
+                }
+                LeanSchema lean = LeanSchema.compile(schema);
+                if (lean == null) {
+                    continue;
+                }
+                schemas++;
+                Schema full = REGISTRY.getSchema(schema);
+                for (int i = 0; i < 60; i++) {
+                    JsonNode made = make(schema, random, 0);
+                    boolean madeValid = full.validate(made).isEmpty();
+                    if (madeValid) {
+                        validMade++;
+                        validVouched += lean.surelyValid(made) ? 1 : 0;
+                    }
+                    JsonNode value = i % 4 == 0 ? made : mutate(made, random);
+                    values++;
+                    if (lean.surelyValid(value)) {
+                        vouched++;
+                        assertThat(full.validate(value)).as("%s: %s", tool.name(), value).isEmpty();
+                    }
+                }
+            }
+        }
+        // every output schema of the catalog is one the quick check takes, and it vouches for nearly all valid values
+        assertThat(schemas).isGreaterThan(40);
+        assertThat(values).isGreaterThan(3000);
+        assertThat(vouched).isGreaterThan(values / 4);
+        assertThat(validVouched).isGreaterThan(validMade * 9 / 10);
+    }
+
+    @Test
+    void everyOutputSchemaOfTheCatalogTakesTheQuickCheck() throws Exception {
+        for (ToolDefinition tool : tools()) {
+            if (tool.outputSchema() != null) {
+                assertThat(LeanSchema.compile(tool.outputSchema())).as(tool.name()).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aPageFromPrefectIsVouchedForAndEachKindOfFaultGoesToTheFullValidator() throws Exception {
+        ToolDefinition read = tools().stream().filter(t -> t.name().equals("read-workspace-events")).findFirst()
+                .orElseThrow();
+        LeanSchema lean = LeanSchema.compile(read.outputSchema());
+        ObjectNode page = (ObjectNode) JSON.readTree("""
+                {"events": [{"occurred": "2026-12-01T10:00:00.123456Z", "event": "prefect.flow-run.Completed",
+                  "resource": {"prefect.resource.id": "prefect.flow-run.1"}, "related": [], "payload": {},
+                  "id": "9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5f", "follows": null,
+                  "account": "4f6e8d2c-1b3a-4d5e-9f80-7a6b5c4d3e2f",
+                  "received": "2026-12-01T10:00:01Z"}],
+                 "total": 1, "next_page": "http://127.0.0.1:8080/v1/next?page-token=abc", "next_page_token": "abc"}""");
+        assertThat(lean.surelyValid(page)).isTrue();
+
+        ObjectNode noEvents = page.deepCopy();
+        noEvents.remove("events");
+        ObjectNode totalAsText = page.deepCopy();
+        totalAsText.put("total", "1");
+        ObjectNode totalAsDecimal = page.deepCopy();
+        totalAsDecimal.put("total", 1.0); // an integer to JSON Schema: the full validator decides
+        ObjectNode eventWithoutId = page.deepCopy();
+        ((ObjectNode) eventWithoutId.get("events").get(0)).remove("id");
+        for (JsonNode v : List.of(noEvents, totalAsText, totalAsDecimal, eventWithoutId)) {
+            assertThat(lean.surelyValid(v)).as(v.toString()).isFalse();
+        }
+    }
+
+    @Test
+    void keywordsItDoesNotKnowLeaveTheSchemaToTheFullValidator() throws Exception {
+        assertThat(LeanSchema.compile(JSON.readTree("{\"type\": \"integer\", \"minimum\": 1}"))).isNull();
+        assertThat(LeanSchema.compile(JSON.readTree("{\"properties\": {\"a\": {\"$ref\": \"#/$defs/a\"}}}"))).isNull();
+        assertThat(LeanSchema.compile(JSON.readTree("{\"enum\": [1, 2]}"))).isNull();
+        assertThat(LeanSchema.compile(JSON.readTree("{\"type\": \"strng\"}"))).isNull();
+        LeanSchema limited = LeanSchema.compile(JSON.readTree("{\"type\": \"string\", \"maxLength\": 2}"));
+        assertThat(limited.surelyValid(F.textNode("ab"))).isTrue();
+        assertThat(limited.surelyValid(F.textNode("abc"))).isFalse();
+        LeanSchema unique = LeanSchema.compile(JSON.readTree("{\"type\": \"array\", \"uniqueItems\": true}"));
+        assertThat(unique.surelyValid(JSON.readTree("[\"a\", \"b\"]"))).isTrue();
+        assertThat(unique.surelyValid(JSON.readTree("[\"a\", \"a\"]"))).isFalse();
+        assertThat(unique.surelyValid(JSON.readTree("[1, 1.0]"))).isFalse();
+    }
+
+    /** A value made from a schema: every property, one branch of each anyOf, an enum's value, lengths in range. */
+    private static JsonNode make(JsonNode schema, Random random, int depth) {
+        if (schema.isBoolean() || depth > 8) {
+            return F.objectNode();
+        }
+        if (schema.has("enum")) {
+            return schema.get("enum").get(random.nextInt(schema.get("enum").size()));
+        }
+        if (schema.has("anyOf")) {
+            return make(schema.get("anyOf").get(random.nextInt(schema.get("anyOf").size())), random, depth + 1);
+        }
+        JsonNode type = schema.path("type");
+        String t = type.isArray() ? type.get(random.nextInt(type.size())).asText() : type.asText("object");
+        switch (t) {
+            case "string" -> {
+                String format = schema.path("format").asText("");
+                String text = switch (format) {
+                    case "uuid" -> java.util.UUID.randomUUID().toString();
+                    case "date-time" -> "2026-12-0" + (1 + random.nextInt(9)) + "T10:00:00Z";
+                    case "uri" -> "https://api.prefect.cloud/x?page-token=" + random.nextInt(1000);
+                    default -> "v" + random.nextInt(1000);
+                };
+                int min = schema.path("minLength").asInt(0);
+                int max = schema.path("maxLength").asInt(Integer.MAX_VALUE);
+                while (text.length() < min) {
+                    text += "x";
+                }
+                return F.textNode(text.length() > max ? text.substring(0, max) : text);
+            }
+            case "integer" -> {
+                return F.numberNode(random.nextInt(100));
+            }
+            case "number" -> {
+                return random.nextBoolean() ? F.numberNode(random.nextInt(100)) : F.numberNode(random.nextDouble());
+            }
+            case "boolean" -> {
+                return F.booleanNode(random.nextBoolean());
+            }
+            case "null" -> {
+                return F.nullNode();
+            }
+            case "array" -> {
+                ArrayNode a = F.arrayNode();
+                int n = random.nextInt(3);
+                for (int i = 0; i < n; i++) {
+                    a.add(schema.has("items") ? make(schema.get("items"), random, depth + 1) : F.textNode("i" + i));
+                }
+                return a;
+            }
+            default -> {
+                ObjectNode o = F.objectNode();
+                for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> p = it.next();
+                    o.set(p.getKey(), make(p.getValue(), random, depth + 1));
+                }
+                JsonNode extra = schema.get("additionalProperties");
+                if (extra != null && extra.isObject() && random.nextBoolean()) {
+                    o.set("extra", make(extra, random, depth + 1));
+                }
+                return o;
+            }
+        }
+    }
+
+    /** One fault somewhere in the value: a value of another type, a property gone or added, a decimal integer. */
+    private static JsonNode mutate(JsonNode value, Random random) {
+        JsonNode copy = value.deepCopy();
+        List<JsonNode> containers = new ArrayList<>();
+        collect(copy, containers);
+        if (containers.isEmpty()) {
+            return replacement(random);
+        }
+        JsonNode target = containers.get(random.nextInt(containers.size()));
+        if (target instanceof ObjectNode o) {
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            int kind = random.nextInt(3);
+            if (kind == 0 && !names.isEmpty()) {
+                o.remove(names.get(random.nextInt(names.size())));
+            } else if (kind == 1 && !names.isEmpty()) {
+                o.set(names.get(random.nextInt(names.size())), replacement(random));
+            } else {
+                o.set("unexpected_" + random.nextInt(10), replacement(random));
+            }
+        } else if (target instanceof ArrayNode a) {
+            if (a.isEmpty() || random.nextBoolean()) {
+                a.add(replacement(random));
+            } else {
+                a.set(random.nextInt(a.size()), replacement(random));
+            }
+        }
+        return copy;
+    }
+
+    private static void collect(JsonNode node, List<JsonNode> out) {
+        if (node.isContainerNode()) {
+            out.add(node);
+            node.forEach(child -> collect(child, out));
+        }
+    }
+
+    private static JsonNode replacement(Random random) {
+        return switch (random.nextInt(7)) {
+            case 0 -> F.textNode("not-" + random.nextInt(9));
+            case 1 -> F.numberNode(random.nextInt(9));
+            case 2 -> F.numberNode(2.0);
+            case 3 -> F.numberNode(0.5);
+            case 4 -> F.nullNode();
+            case 5 -> F.booleanNode(true);
+            default -> random.nextBoolean() ? F.objectNode() : F.arrayNode().add(1);
+        };
+    }
+}
