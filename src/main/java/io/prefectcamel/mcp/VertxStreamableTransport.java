@@ -698,7 +698,8 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
             if (!sse && message instanceof McpSchema.JSONRPCResponse && (jsonAllowed || !sseAllowed)) {
                 done = true;
                 // written as UTF-8 bytes at once: a result can be a whole page of events
-                Buffer body = Buffer.buffer(writeBytes(message));
+                byte[] page = ToolResultWriter.write(message); // a page as the result: its bytes as they are
+                Buffer body = Buffer.buffer(page != null ? page : writeBytes(message));
                 vctx.runOnContext(v -> {
                     HttpServerResponse r = rc.response();
                     if (!r.ended() && !r.closed()) {
