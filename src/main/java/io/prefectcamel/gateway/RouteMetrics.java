@@ -11,9 +11,9 @@ import org.apache.camel.spi.RoutePolicyFactory;
  * and each one's timer and counters cost about 1.5% of the call; the operation's route and prefect-call carry what
  * a user reads (per operation, and every Prefect call), the plumbing between them only repeats it.
  *
- * <p>Camel Main has no setting for the route policy's exclude pattern, so this bean sets it on the policy factory
- * Camel Main registered (before the routes start, which is when the factory makes their policies). Without metrics
- * it does nothing.
+ * <p>Camel Main has no setting for the route policy's exclude pattern, so this bean puts a factory with it in place of
+ * the one Camel Main registered (before the routes start, which is when the factory makes their policies), one that
+ * makes {@link LeanRoutePolicy}s: the same meters as Camel's. Without metrics it does nothing.
  */
 public final class RouteMetrics implements CamelContextAware {
 
@@ -47,8 +47,9 @@ public final class RouteMetrics implements CamelContextAware {
             return 0;
         }
         int applied = 0;
-        for (RoutePolicyFactory factory : camelContext.getRoutePolicyFactories()) {
-            if (factory instanceof MicrometerRoutePolicyFactory micrometer) {
+        java.util.List<RoutePolicyFactory> factories = camelContext.getRoutePolicyFactories();
+        for (int i = 0; i < factories.size(); i++) {
+            if (factories.get(i) instanceof MicrometerRoutePolicyFactory micrometer) {
                 // a configuration of its own: the one Camel Main sets up is the library's shared default
                 MicrometerRoutePolicyConfiguration given = micrometer.getPolicyConfiguration();
                 MicrometerRoutePolicyConfiguration own = new MicrometerRoutePolicyConfiguration();
@@ -64,7 +65,11 @@ public final class RouteMetrics implements CamelContextAware {
                 own.setTimerInitiator(given.getTimerInitiator());
                 own.setLongTaskInitiator(given.getLongTaskInitiator());
                 own.setExcludePattern(excludedRoutes.isEmpty() ? null : excludedRoutes);
-                micrometer.setPolicyConfiguration(own);
+                if (micrometer instanceof LeanRoutePolicy.Factory) {
+                    micrometer.setPolicyConfiguration(own);
+                } else {
+                    factories.set(i, new LeanRoutePolicy.Factory(micrometer, own));
+                }
                 applied++;
             }
         }

@@ -44,5 +44,22 @@ class HealthAndMetricsTest {
                         "routeId=\"prefect-answer\"", "routeId=\"prefect-camel-facade\""))
                 // route level only: no context-wide timer that would count a call once per route it passes
                 .noneSatisfy(l -> assertThat(l).contains("eventType=\"context\""));
+        assertThat(metric(answer.body(), "camel_route_policy_seconds_count", "listTags")).isEqualTo(1.0);
+        assertThat(metric(answer.body(), "camel_exchanges_succeeded_total", "listTags")).isEqualTo(1.0);
+        assertThat(metric(answer.body(), "camel_exchanges_failed_total", "listTags")).isEqualTo(0.0);
+
+        // each call is timed and counted once on its operation's route and once on prefect-call
+        assertThat(facade.client().get(FACADE_WORKSPACE + "/tags").statusCode()).isEqualTo(200);
+        String after = facade.client().get("/observe/metrics").body();
+        assertThat(metric(after, "camel_route_policy_seconds_count", "listTags")).isEqualTo(2.0);
+        assertThat(metric(after, "camel_exchanges_total", "listTags")).isEqualTo(2.0);
+        assertThat(metric(after, "camel_route_policy_seconds_sum", "listTags")).isPositive();
+        assertThat(metric(after, "camel_route_policy_seconds_count", "prefect-call")).isEqualTo(2.0);
+    }
+
+    private static double metric(String body, String name, String routeId) {
+        return body.lines().filter(l -> l.startsWith(name + "{") && l.contains("routeId=\"" + routeId + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " for " + routeId));
     }
 }
