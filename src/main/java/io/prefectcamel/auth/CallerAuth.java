@@ -288,7 +288,7 @@ public class CallerAuth extends ServiceSupport implements CamelContextAware {
             TokenStore.Verdict verdict = store.verify(credential, Instant.now());
             if (verdict instanceof TokenStore.Verdict.Valid valid) {
                 lastUse.put(valid.entry().name(), Instant.now());
-                Caller c = valid.entry().caller();
+                Caller c = valid.caller();
                 return new Outcome(c, null, true);
             }
             return new Outcome(null, "The token was refused (" + ((TokenStore.Verdict.Refused) verdict).reason() + ").", true);

@@ -66,7 +66,7 @@ public final class TokenStore {
 
     /** What {@link #verify} found. */
     public sealed interface Verdict {
-        record Valid(Entry entry) implements Verdict {
+        record Valid(Entry entry, Caller caller) implements Verdict {
         }
 
         record Refused(String reason) implements Verdict {
@@ -74,11 +74,39 @@ public final class TokenStore {
     }
 
     private final Map<String, Entry> byId;
+    /** What verifying a token of each entry needs, decoded once: not on every call. */
+    private final Map<String, Known> known;
+
+    /** An entry's salt and hash as bytes, its expiry as an instant, its caller; null bytes: an entry that is broken. */
+    private record Known(Entry entry, byte[] salt, byte[] hash, Instant expires, Caller caller) {
+
+        static Known of(Entry e) {
+            byte[] salt;
+            byte[] hash;
+            try {
+                salt = Base64.getDecoder().decode(e.salt());
+                hash = Base64.getDecoder().decode(e.hash());
+            } catch (IllegalArgumentException broken) {
+                salt = null;
+                hash = null;
+            }
+            Instant expires;
+            try {
+                expires = e.expires() == null ? null : Instant.parse(e.expires());
+            } catch (java.time.format.DateTimeParseException broken) {
+                expires = Instant.EPOCH; // an expiry that cannot be read: expired
+            }
+            return new Known(e, salt, hash, expires, e.caller());
+        }
+    }
 
     private TokenStore(List<Entry> entries) {
         Map<String, Entry> m = new LinkedHashMap<>();
         entries.forEach(e -> m.put(e.id(), e));
         this.byId = Map.copyOf(m);
+        Map<String, Known> k = new LinkedHashMap<>();
+        entries.forEach(e -> k.put(e.id(), Known.of(e)));
+        this.known = Map.copyOf(k);
         // keep the file's order for listing
         this.ordered = List.copyOf(entries);
     }
@@ -192,23 +220,17 @@ public final class TokenStore {
         if (token == null || !TOKEN.matcher(token).matches()) {
             return new Verdict.Refused("not a token of this service");
         }
-        Entry e = byId.get(token.substring(PREFIX.length(), PREFIX.length() + 12));
-        if (e == null) {
+        Known e = known.get(token.substring(PREFIX.length(), PREFIX.length() + 12));
+        if (e == null || e.hash() == null) {
             return new Verdict.Refused("unknown or revoked token");
         }
-        byte[] expected;
-        try {
-            expected = Base64.getDecoder().decode(e.hash());
-        } catch (IllegalArgumentException ex) {
+        if (!MessageDigest.isEqual(e.hash(), hash(e.salt(), token))) {
             return new Verdict.Refused("unknown or revoked token");
         }
-        if (!MessageDigest.isEqual(expected, hash(Base64.getDecoder().decode(e.salt()), token))) {
-            return new Verdict.Refused("unknown or revoked token");
-        }
-        if (e.expiredAt(now)) {
+        if (e.expires() != null && !now.isBefore(e.expires())) {
             return new Verdict.Refused("expired token");
         }
-        return new Verdict.Valid(e);
+        return new Verdict.Valid(e.entry(), e.caller());
     }
 
     static byte[] hash(byte[] salt, String token) {

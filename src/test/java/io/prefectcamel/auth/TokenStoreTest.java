@@ -52,6 +52,14 @@ class TokenStoreTest {
         assertThat(store.verify(altered, Instant.now())).isInstanceOf(TokenStore.Verdict.Refused.class);
         assertThat(store.verify(token, Instant.now().plusSeconds(31L * 24 * 3600)))
                 .isEqualTo(new TokenStore.Verdict.Refused("expired token"));
+        TokenStore.Verdict valid = store.verify(token, Instant.now());
+        assertThat(((TokenStore.Verdict.Valid) valid).caller().scopes()).containsExactlyInAnyOrder("events:read",
+                "events:write");
+
+        // an expiry someone broke by hand in the file: the token is refused as expired, not let through
+        Files.writeString(file, stored.replaceFirst("\"expires\" : \"[^\"]+\"", "\"expires\" : \"next week\""));
+        assertThat(TokenStore.read(file).verify(token, Instant.now()))
+                .isEqualTo(new TokenStore.Verdict.Refused("expired token"));
     }
 
     @Test

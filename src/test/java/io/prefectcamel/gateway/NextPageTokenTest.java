@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The page token of a next_page link, read without java.net.URI where the link is plainly a URL, as URI reads it. */
-class PageTokenTest {
+class NextPageTokenTest {
 
     @Test
     void readsTheTokenOfPrefectsAndTheFacadesLinks() {
