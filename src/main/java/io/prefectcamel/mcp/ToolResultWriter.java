@@ -16,6 +16,21 @@ import io.modelcontextprotocol.spec.McpSchema;
 final class ToolResultWriter {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    /** For each ASCII byte: 0 when it stands as it is, else the letter after the backslash ('u' for \\u00XX). */
+    private static final byte[] ESCAPE = new byte[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPE[c] = 'u';
+        }
+        ESCAPE['"'] = '"';
+        ESCAPE['\\'] = '\\';
+        ESCAPE['\n'] = 'n';
+        ESCAPE['\r'] = 'r';
+        ESCAPE['\t'] = 't';
+        ESCAPE['\b'] = 'b';
+        ESCAPE['\f'] = 'f';
+    }
 
     private ToolResultWriter() {
     }
@@ -47,8 +62,8 @@ final class ToolResultWriter {
         for (int i = 1; i < texts.length; i++) {
             texts[i] = JsonStringEncoder.getInstance().quoteAsUTF8(((McpSchema.TextContent) result.content().get(i)).text());
         }
-        int extra = escapes(json);
-        int size = 2 * json.length + extra + 128;
+        // room for the page twice and one escape in six bytes (a page's quotes); more, and the array grows
+        int size = json.length * 2 + json.length / 6 + 128;
         for (int i = 1; i < texts.length; i++) {
             size += texts[i].length + 32;
         }
@@ -57,7 +72,7 @@ final class ToolResultWriter {
         for (int i = 0; i < texts.length; i++) {
             out.ascii(i == 0 ? "{\"type\":\"text\",\"text\":\"" : ",{\"type\":\"text\",\"text\":\"");
             if (i == 0) {
-                out.escaped(json, extra);
+                out.escaped(json);
             } else {
                 out.bytes(texts[i]);
             }
@@ -79,20 +94,7 @@ final class ToolResultWriter {
         return null;
     }
 
-    /** How many bytes escaping adds to this JSON text. */
-    private static int escapes(byte[] utf8) {
-        int extra = 0;
-        for (byte b : utf8) {
-            if (b == '"' || b == '\\') {
-                extra++;
-            } else if (b >= 0 && b < 0x20) {
-                extra += 5;
-            }
-        }
-        return extra;
-    }
-
-    /** A byte array of the size worked out before, filled once (no synchronised stream, no copies as it grows). */
+    /** A byte array sized for the whole answer up front (no synchronised stream, no copies as it grows). */
     private static final class Out {
         private byte[] buf;
         private int len;
@@ -123,32 +125,36 @@ final class ToolResultWriter {
         }
 
         /** JSON text (valid UTF-8) as the content of a JSON string. */
-        Out escaped(byte[] utf8, int extra) {
-            room(utf8.length + extra);
+        Out escaped(byte[] utf8) {
+            room(utf8.length);
             byte[] o = buf;
             int n = len;
-            for (byte b : utf8) {
-                if (b == '"' || b == '\\') {
-                    o[n++] = '\\';
-                    o[n++] = b;
-                } else if (b >= 0 && b < 0x20) {
-                    o[n++] = '\\';
-                    switch (b) {
-                        case '\n' -> o[n++] = 'n';
-                        case '\r' -> o[n++] = 'r';
-                        case '\t' -> o[n++] = 't';
-                        case '\b' -> o[n++] = 'b';
-                        case '\f' -> o[n++] = 'f';
-                        default -> {
-                            o[n++] = 'u';
-                            o[n++] = '0';
-                            o[n++] = '0';
-                            o[n++] = HEX[b >> 4];
-                            o[n++] = HEX[b & 0xF];
-                        }
+            for (int i = 0; i < utf8.length; i++) {
+                byte b = utf8[i];
+                byte e = b < 0 ? 0 : ESCAPE[b];
+                if (e == 0) {
+                    if (n == o.length) {
+                        len = n;
+                        room(utf8.length - i + 6);
+                        o = buf;
                     }
-                } else {
                     o[n++] = b;
+                } else {
+                    if (n + 6 > o.length) {
+                        len = n;
+                        room(utf8.length - i + 6);
+                        o = buf;
+                    }
+                    o[n++] = '\\';
+                    if (e != 'u') {
+                        o[n++] = e;
+                    } else {
+                        o[n++] = 'u';
+                        o[n++] = '0';
+                        o[n++] = '0';
+                        o[n++] = HEX[b >> 4];
+                        o[n++] = HEX[b & 0xF];
+                    }
                 }
             }
             len = n;

@@ -167,4 +167,15 @@ class NextPageLinksTest {
                 + "/events/filter/next?page-token=" + URLEncoder.encode(TOKEN_1, StandardCharsets.UTF_8));
         assertThat(firstLinkForHost("[::1]:" + port)).startsWith("http://[::1]:" + port + FACADE_WORKSPACE);
     }
+
+    @Test
+    void anAllowedHostDecidedOnceLeavesAForgedOneBetweenItsCallsForeign() {
+        int port = java.net.URI.create(facade.baseUrl()).getPort();
+        for (int i = 0; i < 3; i++) {
+            assertThat(firstLinkForHost("localhost:" + port)).startsWith("http://localhost:" + port + "/");
+            assertThat(firstLinkForHost("attacker.example")).doesNotContain("attacker")
+                    .isEqualTo(facadeLink(FACADE_WORKSPACE, TOKEN_1));
+            assertThat(firstLinkForHost("LOCALHOST:" + port)).startsWith("http://LOCALHOST:" + port + "/");
+        }
+    }
 }
