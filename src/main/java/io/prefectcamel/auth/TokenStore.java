@@ -50,7 +50,17 @@ public final class TokenStore {
             @JsonProperty("max_concurrent") Integer maxConcurrent) {
 
         public boolean expiredAt(Instant now) {
-            return expires != null && !now.isBefore(Instant.parse(expires));
+            Instant at = expiry();
+            return at != null && !now.isBefore(at);
+        }
+
+        /** When the token expires; null for never; an expiry that cannot be read is long past (the token refused). */
+        Instant expiry() {
+            try {
+                return expires == null ? null : Instant.parse(expires);
+            } catch (java.time.format.DateTimeParseException broken) {
+                return Instant.EPOCH;
+            }
         }
 
         Caller caller() {
@@ -73,7 +83,6 @@ public final class TokenStore {
         }
     }
 
-    private final Map<String, Entry> byId;
     /** What verifying a token of each entry needs, decoded once: not on every call. */
     private final Map<String, Known> known;
 
@@ -90,20 +99,11 @@ public final class TokenStore {
                 salt = null;
                 hash = null;
             }
-            Instant expires;
-            try {
-                expires = e.expires() == null ? null : Instant.parse(e.expires());
-            } catch (java.time.format.DateTimeParseException broken) {
-                expires = Instant.EPOCH; // an expiry that cannot be read: expired
-            }
-            return new Known(e, salt, hash, expires, e.caller());
+            return new Known(e, salt, hash, e.expiry(), e.caller());
         }
     }
 
     private TokenStore(List<Entry> entries) {
-        Map<String, Entry> m = new LinkedHashMap<>();
-        entries.forEach(e -> m.put(e.id(), e));
-        this.byId = Map.copyOf(m);
         Map<String, Known> k = new LinkedHashMap<>();
         entries.forEach(e -> k.put(e.id(), Known.of(e)));
         this.known = Map.copyOf(k);
@@ -191,7 +191,7 @@ public final class TokenStore {
             byte[] idBytes = new byte[6];
             RANDOM.nextBytes(idBytes);
             id = HexFormat.of().formatHex(idBytes);
-        } while (byId.containsKey(id));
+        } while (known.containsKey(id));
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

@@ -106,11 +106,6 @@ final class ToolSchemaValidator implements JsonSchemaValidator {
         return c;
     }
 
-    /** Whether the quick check takes this schema's values (false: every value goes to the full validator). */
-    boolean quickCheckFor(Map<String, Object> schema) {
-        return compiled(schema).lean() != null;
-    }
-
     int cachedSchemas() {
         return schemas.size();
     }
