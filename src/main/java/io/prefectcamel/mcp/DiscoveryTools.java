@@ -226,7 +226,7 @@ final class DiscoveryTools {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> toolArguments = given == null ? Map.of() : (Map<String, Object>) given;
-        return invoker.call(def, described.get(def.name()).inputSchema(), toolArguments,
+        return invoker.call(def, described.get(def.name()), toolArguments,
                 VertxStreamableTransport.caller(exchange));
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,7 @@ import io.prefectcamel.auth.Caller;
 import io.prefectcamel.auth.CallerAuth;
 import io.prefectcamel.gateway.NextPageLinks;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -53,15 +55,17 @@ final class FacadeToolInvoker {
 
     private final ProducerTemplate template;
     private final ObjectMapper mapper;
-    private final JsonSchemaValidator validator;
+    private final ToolSchemaValidator validator;
     private final McpSettings settings;
     private final String secret;
     /** Prefixed to a relative next_page link (an MCP call has no Host header to make it absolute from). */
     private final String linkBase;
     /** Whether a caller may call a tool (by name), from the scope of its operation. */
     private final java.util.function.BiPredicate<Caller, String> allowed;
+    /** Each operation's {@code direct:} endpoint, resolved once. */
+    private final Map<String, Endpoint> operations = new java.util.concurrent.ConcurrentHashMap<>();
 
-    FacadeToolInvoker(ProducerTemplate template, ObjectMapper mapper, JsonSchemaValidator validator,
+    FacadeToolInvoker(ProducerTemplate template, ObjectMapper mapper, ToolSchemaValidator validator,
             McpSettings settings, String secret, java.util.function.BiPredicate<Caller, String> allowed) {
         this.template = template;
         this.allowed = allowed;
@@ -100,7 +104,6 @@ final class FacadeToolInvoker {
                 .outputSchema(def.outputSchema() == null ? null : mapper.convertValue(def.outputSchema(), MAP))
                 .annotations(annotations)
                 .build();
-        Map<String, Object> inputSchema = tool.inputSchema();
         return McpServerFeatures.AsyncToolSpecification.builder()
                 .tool(tool)
                 .callHandler((exchange, request) -> {
@@ -110,17 +113,15 @@ final class FacadeToolInvoker {
                         return Mono.just(error("This credential may not call " + def.name() + ": it lacks the scope"
                                 + " the tool needs. Use the tools tools/list shows."));
                     }
-                    return call(def, inputSchema, request.arguments(), caller);
+                    return call(def, tool, request.arguments(), caller);
                 })
                 .build();
     }
 
-    Mono<McpSchema.CallToolResult> call(ToolDefinition def, Map<String, Object> inputSchema, Map<String, Object> arguments) {
-        return call(def, inputSchema, arguments, null);
-    }
-
-    Mono<McpSchema.CallToolResult> call(ToolDefinition def, Map<String, Object> inputSchema, Map<String, Object> arguments,
+    /** Calls a tool's operation: {@code tool} is the tool as listed, whose schemas the arguments and result meet. */
+    Mono<McpSchema.CallToolResult> call(ToolDefinition def, McpSchema.Tool tool, Map<String, Object> arguments,
             Caller caller) {
+        Map<String, Object> inputSchema = tool.inputSchema();
         ObjectNode args = arguments == null ? mapper.createObjectNode() : mapper.valueToTree(arguments);
         stripNulls(args);
         for (ToolDefinition.Binding b : def.bindings()) {
@@ -132,12 +133,13 @@ final class FacadeToolInvoker {
         if (!check.valid()) {
             return Mono.just(error(invalidArguments(def, args, check.errorMessage())));
         }
-        // asynchronous: a retry wait inside the call holds no thread, the answer arrives when the exchange completes
+        // on a bounded worker, where the operation's route runs (the template hands over to no other thread); a retry
+        // wait inside the call holds no thread: the answer arrives when the exchange completes
         return Mono.fromCallable(() -> send(def, args, caller))
                 .flatMap(Mono::fromFuture)
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(settings.callTimeout())
-                .map(answer -> toResult(def, args, answer))
+                .map(answer -> toResult(def, tool.outputSchema(), args, answer))
                 .onErrorResume(e -> {
                     if (e instanceof TimeoutException) {
                         return Mono.just(error("The call to Prefect did not finish within "
@@ -188,7 +190,9 @@ final class FacadeToolInvoker {
         // a required body made of fields is sent even when no field is given ({}: an update that changes nothing)
         String body = wholeBody != null ? wholeBody : bodyFields.isEmpty() && !def.bodyRequired() ? null
                 : mapper.writeValueAsString(bodyFields);
-        return template.asyncSend("direct:" + def.operationId(), ex -> {
+        Endpoint operation = operations.computeIfAbsent(def.operationId(),
+                id -> template.getCamelContext().getEndpoint("direct:" + id));
+        return template.asyncSend(operation, ex -> {
             Message in = ex.getIn();
             if (caller != null) {
                 ex.setProperty(CallerAuth.CALLER, caller);
@@ -207,7 +211,8 @@ final class FacadeToolInvoker {
                 exchange.getProperty(CallerAuth.REFUSED, String.class));
     }
 
-    private McpSchema.CallToolResult toResult(ToolDefinition def, ObjectNode args, Answer a) {
+    private McpSchema.CallToolResult toResult(ToolDefinition def, Map<String, Object> outputSchema, ObjectNode args,
+            Answer a) {
         if (a.failure() != null) {
             LOG.warn("Operation {} left an exception: {}", def.operationId(), redact(String.valueOf(a.failure().getMessage())));
             return error("The service could not complete " + def.name() + " (internal error). Retry later; if it keeps"
@@ -236,9 +241,152 @@ final class FacadeToolInvoker {
                 }
                 return result.addTextContent(confirmation(def, args, status)).build();
             }
-            return success(def, a);
+            McpSchema.CallToolResult quick = def.wrapKey() == null && a.bytes() != null
+                    ? quickSuccess(def, outputSchema, a.bytes()) : null;
+            return quick != null ? quick : success(def, a);
         }
         return error(failureMessage(def, a));
+    }
+
+    /**
+     * The result of an answer that is Prefect's JSON object as it is, or a page with its link completed and its token
+     * added, made without a tree: the text is spliced as {@link #text} does, then checked against the output schema
+     * in one streaming pass ({@link ToolSchemaValidator#vouches}), which also reads back the top-level link and token
+     * to confirm the splice. Null when that check cannot vouch for it: then the tree is read and checked in full.
+     */
+    private McpSchema.CallToolResult quickSuccess(ToolDefinition def, Map<String, Object> outputSchema, byte[] raw) {
+        if (outputSchema == null || (def.pageLink() != null && !"next_page".equals(def.pageLink()))) {
+            return null;
+        }
+        int close = lastNonSpace(raw, raw.length - 1);
+        int before = lastNonSpace(raw, close - 1);
+        if (close < 1 || raw[close] != '}' || before < 0 || raw[before] == '{') {
+            return null; // not an object with members: the tree path says what it is
+        }
+        String link = null;
+        String token = null;
+        byte[] utf8 = raw;
+        if (def.pageLink() != null) {
+            NextPageLinks.Link found = NextPageLinks.nextPage(raw);
+            byte[] linkJson = null;
+            if (found != null) {
+                link = found.url();
+                if (link.startsWith("/") && !link.startsWith("//")) {
+                    link = linkBase + link; // the outputSchema says `format: uri`: as in success
+                }
+                token = pageToken(link);
+                linkJson = jsonString(link);
+            }
+            byte[] tokenJson = token == null ? NULL : jsonString(token);
+            // Prefect's bytes up to the link, the link, the bytes after it to the closing brace; then the token
+            int head = found == null ? close : found.start();
+            int tail = found == null ? 0 : close - found.end();
+            utf8 = new byte[head + (linkJson == null ? 0 : linkJson.length) + tail + TOKEN_MEMBER.length
+                    + tokenJson.length + 1];
+            System.arraycopy(raw, 0, utf8, 0, head);
+            int n = head;
+            if (found != null) {
+                System.arraycopy(linkJson, 0, utf8, n, linkJson.length);
+                n += linkJson.length;
+                System.arraycopy(raw, found.end(), utf8, n, tail);
+                n += tail;
+            }
+            System.arraycopy(TOKEN_MEMBER, 0, utf8, n, TOKEN_MEMBER.length);
+            n += TOKEN_MEMBER.length;
+            System.arraycopy(tokenJson, 0, utf8, n, tokenJson.length);
+            utf8[n + tokenJson.length] = '}';
+        }
+        if (utf8.length > settings.maxResultChars() * 4L) {
+            return null; // surely too large (at most four bytes a character): the tree path says so
+        }
+        String json = new String(utf8, StandardCharsets.UTF_8);
+        if (json.length() > settings.maxResultChars()) {
+            return null;
+        }
+        if (!ascii(utf8)) {
+            utf8 = json.getBytes(StandardCharsets.UTF_8); // the text's own bytes (a malformed sequence became U+FFFD)
+        }
+        PageMembers seen = new PageMembers(def.pageLink());
+        if (!validator.vouches(outputSchema, utf8, seen) || !seen.agree(link, token)) {
+            return null;
+        }
+        return structuredResult(def, StructuredJson.vouched(json, utf8, outputSchema), token);
+    }
+
+    private static final byte[] TOKEN_MEMBER = ",\"next_page_token\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
+    /** A string as JSON, in UTF-8: quoted and escaped as Jackson writes it. */
+    private static byte[] jsonString(String s) {
+        byte[] inner = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+        byte[] out = new byte[inner.length + 2];
+        out[0] = '"';
+        System.arraycopy(inner, 0, out, 1, inner.length);
+        out[out.length - 1] = '"';
+        return out;
+    }
+
+    /** The top-level link and next_page_token of a result's text, as its streaming check read them. */
+    private static final class PageMembers implements LeanSchema.TopMembers {
+        private static final String NOT_TEXT = new String("not a string");
+        private final String linkName;
+        private int links;
+        private int tokens;
+        private String link;
+        private String token;
+
+        PageMembers(String linkName) {
+            this.linkName = linkName;
+        }
+
+        @Override
+        public void member(String name, com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken value)
+                throws java.io.IOException {
+            boolean isLink = name.equals(linkName);
+            if (isLink || "next_page_token".equals(name)) {
+                String text = value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText()
+                        : value == com.fasterxml.jackson.core.JsonToken.VALUE_NULL ? null : NOT_TEXT;
+                if (isLink) {
+                    links++;
+                    link = text;
+                } else {
+                    tokens++;
+                    token = text;
+                }
+            }
+        }
+
+        /** Whether the text holds this link (once, or none for null) and this token, once: what was spliced in. */
+        boolean agree(String expectedLink, String expectedToken) {
+            if (linkName == null) {
+                return true;
+            }
+            return links <= 1 && tokens == 1 && java.util.Objects.equals(link, expectedLink)
+                    && java.util.Objects.equals(token, expectedToken);
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Whether every byte is ASCII, eight at a time. */
+    static boolean ascii(byte[] b) {
+        int i = 0;
+        long any = 0;
+        for (; i + 8 <= b.length; i += 8) {
+            any |= (long) LONGS.get(b, i);
+        }
+        for (; i < b.length; i++) {
+            any |= b[i];
+        }
+        return (any & 0x8080808080808080L) == 0;
+    }
+
+    private static int lastNonSpace(byte[] b, int i) {
+        while (i >= 0 && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+            i--;
+        }
+        return i;
     }
 
     private McpSchema.CallToolResult success(ToolDefinition def, Answer a) {
@@ -276,11 +424,16 @@ final class FacadeToolInvoker {
             return error("The result is too large (" + json.length() + " characters, limit "
                     + settings.maxResultChars() + "). Ask for less: a smaller limit or a narrower filter.");
         }
+        // the tree for the output schema check (ToolSchemaValidator), written as the text beside it: the same JSON, not
+        // serialised a second time
+        return structuredResult(def, new StructuredJson(structured, json), token);
+    }
+
+    /** A structured result: the JSON as structured content and as text, and for a page where the next one is. */
+    private McpSchema.CallToolResult structuredResult(ToolDefinition def, StructuredJson content, String token) {
         McpSchema.CallToolResult.Builder result = McpSchema.CallToolResult.builder()
-                // the tree for the output schema check (ToolSchemaValidator), written as the text beside it: the same
-                // JSON, not serialised a second time
-                .structuredContent(new StructuredJson(structured, json))
-                .addTextContent(json);
+                .structuredContent(content)
+                .addTextContent(content.json());
         if (def.pageLink() != null) {
             result.addTextContent(token == null
                     ? "Last page: there is no next page."

@@ -1,5 +1,6 @@
 package io.prefectcamel.mcp;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,7 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * A quick first check of a tool result against its output schema, for the keywords the tools' schemas use (derived
@@ -20,6 +26,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <p>
  * On an EventPage of 15 events the full validator was about 15% of a {@code tools/call}'s CPU: it builds a path and
  * an error list for every value. This walk does neither.
+ * <p>
+ * The same check also reads JSON text as a stream ({@link #surelyValid(JsonParser, TopMembers)}), with the same
+ * answers as on the text's tree and without building one: a string's characters are decoded only where a keyword
+ * needs them (enum, const, lengths); a value under {@code anyOf} with containers in it, or an array with
+ * {@code uniqueItems}, is read as a tree for the check above.
  */
 final class LeanSchema {
 
@@ -49,6 +60,18 @@ final class LeanSchema {
     private final int minLength;
     private final int maxLength;
     private final boolean uniqueItems;
+    /** For the streaming check: each property and required name, with its schema and its bit among the required. */
+    private final Map<String, Member> members;
+    private final long requiredBits;
+
+    /** A named member's schema (null: any value) and its bit in {@link #requiredBits} (0 when it is optional). */
+    private record Member(LeanSchema schema, long bit) {
+    }
+
+    /** Told of each member of the top-level object as the streaming check reaches its value (its first token). */
+    interface TopMembers {
+        void member(String name, JsonParser p, JsonToken value) throws IOException;
+    }
 
     private static final LeanSchema NEVER = new LeanSchema(true, 0, Map.of(), new String[0], null, null, null, null,
             null, 0, Integer.MAX_VALUE, false);
@@ -70,6 +93,17 @@ final class LeanSchema {
         this.minLength = minLength;
         this.maxLength = maxLength;
         this.uniqueItems = uniqueItems;
+        Map<String, Member> named = new HashMap<>();
+        properties.forEach((name, schema) -> named.put(name, new Member(schema, 0)));
+        long bits = 0;
+        for (String name : required) {
+            Member m = named.get(name);
+            long bit = m != null && m.bit() != 0 ? m.bit() : 1L << Long.bitCount(bits);
+            named.put(name, new Member(m != null ? m.schema() : additional, bit));
+            bits |= bit;
+        }
+        this.members = Map.copyOf(named);
+        this.requiredBits = bits;
     }
 
     private static LeanSchema parse(JsonNode schema) {
@@ -102,6 +136,7 @@ final class LeanSchema {
                         require(name.isTextual());
                         req.add(name.asText());
                     }
+                    require(req.stream().distinct().count() < 64); // one bit each in the streaming check
                 }
                 case "additionalProperties" -> extra = of(v);
                 case "items" -> each = of(v);
@@ -248,6 +283,128 @@ final class LeanSchema {
             }
         }
         return false;
+    }
+
+    /**
+     * The same check on JSON text, from a parser before its first token: true only when the text is one JSON value,
+     * with nothing after it, that is surely valid. {@code top} (or null) is told of each member of a top-level
+     * object; where a top-level value would have to be read as a tree, this answers false (cannot tell) instead.
+     * Text that is not JSON throws the parser's exception.
+     */
+    boolean surelyValid(JsonParser p, TopMembers top) throws IOException {
+        JsonToken t = p.nextToken();
+        return t != null && valid(p, t, top) && p.nextToken() == null;
+    }
+
+    /** The value whose first token {@code t} is, read to its last token (when true: on false, anywhere in it). */
+    private boolean valid(JsonParser p, JsonToken t, TopMembers top) throws IOException {
+        if (never || (types & typeOf(t)) == 0) {
+            return false;
+        }
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            if (enumValues != null || constant != null) {
+                return false; // neither holds a container (see parse)
+            }
+            if (anyOf != null || (uniqueItems && t == JsonToken.START_ARRAY)) {
+                if (top != null) {
+                    return false;
+                }
+                JsonNode tree = p.readValueAsTree();
+                return tree != null && surelyValid(tree);
+            }
+            return t == JsonToken.START_OBJECT ? objectValid(p, top) : arrayValid(p);
+        }
+        if (enumValues != null || constant != null) {
+            JsonNode v = scalar(p, t);
+            if (v == null || (enumValues != null && !enumValues.contains(v))
+                    || (constant != null && !constant.equals(v))) {
+                return false;
+            }
+        }
+        if (anyOf != null) {
+            boolean one = false;
+            for (LeanSchema s : anyOf) {
+                if (s.valid(p, t, null)) { // a scalar is one token: no alternative reads past it
+                    one = true;
+                    break;
+                }
+            }
+            if (!one) {
+                return false;
+            }
+        }
+        if (t == JsonToken.VALUE_STRING && (minLength > 0 || maxLength < Integer.MAX_VALUE)) {
+            String text = p.getText();
+            return text.codePointCount(0, text.length()) >= minLength && text.length() <= maxLength;
+        }
+        return true;
+    }
+
+    private boolean objectValid(JsonParser p, TopMembers top) throws IOException {
+        if (top == null && requiredBits == 0 && members.isEmpty() && additional == null) {
+            p.skipChildren();
+            return true;
+        }
+        long seen = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            Member m = members.get(name);
+            LeanSchema s = additional;
+            if (m != null) {
+                s = m.schema();
+                seen |= m.bit();
+            }
+            JsonToken v = p.nextToken();
+            if (top != null) {
+                top.member(name, p, v);
+            }
+            if (s == null) {
+                p.skipChildren();
+            } else if (!s.valid(p, v, null)) {
+                return false;
+            }
+        }
+        return t == JsonToken.END_OBJECT && seen == requiredBits;
+    }
+
+    private boolean arrayValid(JsonParser p) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                return false;
+            }
+            if (items == null) {
+                p.skipChildren();
+            } else if (!items.valid(p, t, null)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A scalar token as a tree node, for enum and const (a number: null, neither holds one). */
+    private static JsonNode scalar(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_STRING -> TextNode.valueOf(p.getText());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            default -> null;
+        };
+    }
+
+    private static int typeOf(JsonToken t) {
+        return switch (t) {
+            case START_OBJECT -> OBJECT;
+            case START_ARRAY -> ARRAY;
+            case VALUE_STRING -> STRING;
+            case VALUE_NUMBER_INT -> INTEGER | NUMBER;
+            case VALUE_NUMBER_FLOAT -> NUMBER;
+            case VALUE_TRUE, VALUE_FALSE -> BOOLEAN;
+            case VALUE_NULL -> NULL;
+            default -> 0;
+        };
     }
 
     private static int typeOf(JsonNode value) {

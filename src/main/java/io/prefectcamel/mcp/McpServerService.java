@@ -108,6 +108,9 @@ public class McpServerService extends ServiceSupport implements CamelContextAwar
         McpJsonMapper jsonMapper = new JacksonMcpJsonMapper(objectMapper);
         ToolSchemaValidator validator = new ToolSchemaValidator(objectMapper);
         template = camelContext.createProducerTemplate();
+        // a tool call already runs on a worker of its own (FacadeToolInvoker): the operation's route runs on it, not
+        // after a second hand-over to the template's thread pool
+        template.setThreadedAsyncMode(false);
         String secret = camelContext.getPropertiesComponent().resolveProperty("prefect.api-key").orElse(null);
         CallerAuth auth = CallerAuth.of(camelContext);
         java.util.Map<String, String> toolScopes = new java.util.HashMap<>();

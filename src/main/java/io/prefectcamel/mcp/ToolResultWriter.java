@@ -18,8 +18,15 @@ final class ToolResultWriter {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     /** For each ASCII byte: 0 when it stands as it is, else the letter after the backslash ('u' for \\u00XX). */
     private static final byte[] ESCAPE = new byte[128];
+    /** For each byte (as unsigned): 1 for a quote or backslash (escaped by a backslash before it), 2 for a control. */
+    private static final byte[] KIND = new byte[256];
 
     static {
+        for (int c = 0; c < 0x20; c++) {
+            KIND[c] = 2;
+        }
+        KIND['"'] = 1;
+        KIND['\\'] = 1;
         for (int c = 0; c < 0x20; c++) {
             ESCAPE[c] = 'u';
         }
@@ -31,6 +38,10 @@ final class ToolResultWriter {
         ESCAPE['\b'] = 'b';
         ESCAPE['\f'] = 'f';
     }
+
+    private static final String FIRST_TEXT = "{\"type\":\"text\",\"text\":\"";
+    private static final String NEXT_TEXT = ",{\"type\":\"text\",\"text\":\"";
+    private static final String STRUCTURED = ",\"structuredContent\":";
 
     private ToolResultWriter() {
     }
@@ -57,29 +68,32 @@ final class ToolResultWriter {
         if (((McpSchema.TextContent) result.content().get(0)).text() != page.json()) {
             return null; // the first text is not the page itself
         }
-        byte[] json = page.json().getBytes(StandardCharsets.UTF_8);
+        byte[] json = page.utf8();
         byte[][] texts = new byte[result.content().size()][];
         for (int i = 1; i < texts.length; i++) {
             texts[i] = JsonStringEncoder.getInstance().quoteAsUTF8(((McpSchema.TextContent) result.content().get(i)).text());
         }
-        // room for the page twice and one escape in six bytes (a page's quotes); more, and the array grows
-        int size = json.length * 2 + json.length / 6 + 128;
+        // the exact size when the page has no control characters (the usual case): nothing is copied at the end
+        int escapes = Out.escapes(json);
+        String head = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"content\":[";
+        String isError = result.isError() ? "true" : "false";
+        int size = head.length() + FIRST_TEXT.length() + json.length + (escapes >= 0 ? escapes : json.length / 6) + 2
+                + "],\"isError\":".length() + isError.length() + STRUCTURED.length() + json.length + 2;
         for (int i = 1; i < texts.length; i++) {
-            size += texts[i].length + 32;
+            size += NEXT_TEXT.length() + texts[i].length + 2;
         }
         Out out = new Out(size);
-        out.ascii("{\"jsonrpc\":\"2.0\",\"id\":").ascii(id).ascii(",\"result\":{\"content\":[");
+        out.ascii(head);
         for (int i = 0; i < texts.length; i++) {
-            out.ascii(i == 0 ? "{\"type\":\"text\",\"text\":\"" : ",{\"type\":\"text\",\"text\":\"");
+            out.ascii(i == 0 ? FIRST_TEXT : NEXT_TEXT);
             if (i == 0) {
-                out.escaped(json);
+                out.escaped(json, escapes);
             } else {
                 out.bytes(texts[i]);
             }
             out.ascii("\"}");
         }
-        out.ascii("],\"isError\":").ascii(result.isError() ? "true" : "false").ascii(",\"structuredContent\":")
-                .bytes(json).ascii("}}");
+        out.ascii("],\"isError\":").ascii(isError).ascii(STRUCTURED).bytes(json).ascii("}}");
         return out.done();
     }
 
@@ -124,8 +138,42 @@ final class ToolResultWriter {
             return this;
         }
 
-        /** JSON text (valid UTF-8) as the content of a JSON string. */
-        Out escaped(byte[] utf8) {
+        /** How many quotes and backslashes the text has, or -1 when it has a control character. */
+        static int escapes(byte[] utf8) {
+            int escapes = 0;
+            int kinds = 0;
+            for (byte b : utf8) {
+                int k = KIND[b & 0xFF];
+                escapes += k & 1;
+                kinds |= k;
+            }
+            return (kinds & 2) != 0 ? -1 : escapes;
+        }
+
+        /**
+         * JSON text (valid UTF-8) as the content of a JSON string, given its {@link #escapes}. A first pass counts the quotes and backslashes and
+         * looks for control characters; without those (JSON without line breaks between its tokens), the second pass
+         * writes into room sized exactly, with no branch per byte: a backslash, then the byte over it or after it.
+         */
+        Out escaped(byte[] utf8, int escapes) {
+            if (escapes < 0) {
+                return escapedWithControls(utf8);
+            }
+            room(utf8.length + escapes);
+            byte[] o = buf;
+            int n = len;
+            for (byte b : utf8) {
+                int e = KIND[b & 0xFF];
+                o[n] = '\\';
+                o[n + e] = b;
+                n += 1 + e;
+            }
+            len = n;
+            return this;
+        }
+
+        /** As {@link #escaped}, for text with control characters (each as Jackson writes it). */
+        private Out escapedWithControls(byte[] utf8) {
             room(utf8.length);
             byte[] o = buf;
             int n = len;

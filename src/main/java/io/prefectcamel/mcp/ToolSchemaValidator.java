@@ -1,9 +1,11 @@
 package io.prefectcamel.mcp;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
@@ -75,6 +77,9 @@ final class ToolSchemaValidator implements JsonSchemaValidator {
         if (structuredContent == null) {
             throw new IllegalArgumentException("Structured content must not be null");
         }
+        if (structuredContent instanceof StructuredJson json && json.vouchedFor(schema)) {
+            return ValidationResponse.asValid(null); // its text was checked against this schema (vouches)
+        }
         try {
             JsonNode content = structuredContent instanceof StructuredJson json ? json.tree()
                     : structuredContent instanceof JsonNode node ? node
@@ -89,6 +94,22 @@ final class ToolSchemaValidator implements JsonSchemaValidator {
                     : ValidationResponse.asInvalid("Validation failed: JSON schema validation errors: " + errors);
         } catch (Exception e) {
             return ValidationResponse.asInvalid("Unexpected validation error: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether JSON text is surely valid for a tool's schema, by the quick check read as a stream (no tree is built);
+     * false when the text is not JSON or the check cannot tell. {@code top} is told of the top-level members.
+     */
+    boolean vouches(Map<String, Object> schema, byte[] json, LeanSchema.TopMembers top) {
+        LeanSchema lean = compiled(schema).lean();
+        if (lean == null) {
+            return false;
+        }
+        try (JsonParser p = mapper.createParser(json)) {
+            return lean.surelyValid(p, top);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

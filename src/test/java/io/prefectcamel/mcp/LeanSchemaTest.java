@@ -1,6 +1,7 @@
 package io.prefectcamel.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -70,6 +73,9 @@ class LeanSchemaTest {
                     }
                     JsonNode value = i % 4 == 0 ? made : mutate(made, random);
                     values++;
+                    // read as a stream from the value's text, the check answers as it does on the tree
+                    assertThat(streamed(lean, value.toString())).as("%s: %s", tool.name(), value)
+                            .isEqualTo(lean.surelyValid(value));
                     if (lean.surelyValid(value)) {
                         vouched++;
                         assertThat(full.validate(value)).as("%s: %s", tool.name(), value).isEmpty();
@@ -82,6 +88,48 @@ class LeanSchemaTest {
         assertThat(values).isGreaterThan(3000);
         assertThat(vouched).isGreaterThan(values / 4);
         assertThat(validVouched).isGreaterThan(validMade * 9 / 10);
+    }
+
+    private static boolean streamed(LeanSchema lean, String json) throws Exception {
+        try (JsonParser p = JSON.createParser(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            return lean.surelyValid(p, null);
+        }
+    }
+
+    @Test
+    void theStreamingCheckReadsOneValueAndTellsTheTopLevelMembers() throws Exception {
+        LeanSchema page = LeanSchema.compile(JSON.readTree("""
+                {"type": "object", "required": ["items", "next"],
+                 "properties": {"items": {"type": "array", "items": {"type": "string", "maxLength": 3}},
+                                "next": {"anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}]},
+                                "tags": {"type": "array", "uniqueItems": true},
+                                "kind": {"enum": ["a", "b"]}}}"""));
+        assertThat(streamed(page, "{\"items\": [\"ab\"], \"next\": null, \"tags\": [\"x\", \"y\"], \"kind\": \"a\"}"))
+                .isTrue();
+        assertThat(streamed(page, "{\"items\": [\"abcd\"], \"next\": null}")).isFalse(); // maxLength
+        assertThat(streamed(page, "{\"items\": [], \"next\": \"\"}")).isFalse(); // minLength in anyOf
+        assertThat(streamed(page, "{\"items\": []}")).isFalse(); // required
+        assertThat(streamed(page, "{\"items\": [], \"next\": null, \"tags\": [\"x\", \"x\"]}")).isFalse();
+        assertThat(streamed(page, "{\"items\": [], \"next\": null, \"kind\": \"c\"}")).isFalse();
+        assertThat(streamed(page, "{\"items\": [], \"next\": null} {}")).isFalse(); // a second value
+        for (String broken : List.of("{\"items\": [, \"next\": null}", "{\"items\": [], \"next\": null} x")) {
+            assertThatThrownBy(() -> streamed(page, broken)).as(broken)
+                    .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+        }
+
+        List<String> seen = new ArrayList<>();
+        try (JsonParser p = JSON.createParser("{\"items\": [\"a\"], \"next\": \"n1\", \"extra\": {\"next\": \"inner\"}}")) {
+            assertThat(page.surelyValid(p, (name, parser, token) -> seen.add(name + "=" + (token == JsonToken.VALUE_STRING
+                    ? parser.getText() : token)))).isTrue();
+        }
+        // only the top level is told, with each value's first token
+        assertThat(seen).containsExactly("items=START_ARRAY", "next=n1", "extra=START_OBJECT");
+        // a top-level value that only a tree can check: the streaming check cannot tell when it must tell members
+        LeanSchema either = LeanSchema.compile(JSON.readTree("{\"anyOf\": [{\"type\": \"object\"}, {\"type\": \"null\"}]}"));
+        try (JsonParser p = JSON.createParser("{\"a\": 1}")) {
+            assertThat(either.surelyValid(p, (name, parser, token) -> { })).isFalse();
+        }
+        assertThat(streamed(either, "{\"a\": 1}")).isTrue();
     }
 
     @Test
