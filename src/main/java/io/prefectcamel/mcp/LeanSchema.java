@@ -1,6 +1,7 @@
 package io.prefectcamel.mcp;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -15,21 +17,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.networknt.schema.regex.JDKRegularExpressionFactory;
 
 /**
- * A quick first check of a tool result against its output schema, for the keywords the tools' schemas use (derived
- * from Prefect's OpenAPI document: type, properties, required, additionalProperties, items, anyOf, enum, const,
- * minLength, maxLength, uniqueItems, and annotations). It answers only "surely valid": a value it cannot vouch for (a keyword
+ * A quick first check of a tool's arguments and result against its schemas, for the keywords the tools' schemas use
+ * (derived from Prefect's OpenAPI document: type, properties, required, additionalProperties, items, prefixItems,
+ * anyOf, enum, const, minLength, maxLength, pattern, minimum, maximum, minItems, maxItems, uniqueItems, and
+ * annotations). It answers only "surely valid": a value it cannot vouch for (a keyword
  * it does not know, a number where JSON Schema's equality differs from Jackson's, a value that fails) goes to the
  * full JSON Schema 2020-12 validator, which decides and explains. {@code format} is an annotation here, as it is for
- * that validator in 2020-12 by default.
+ * that validator in 2020-12 by default; a {@code pattern} is that validator's own regular expression (searched, not
+ * anchored), and bounds compare as it compares them (the number's text as a BigDecimal).
  * <p>
  * On an EventPage of 15 events the full validator was about 15% of a {@code tools/call}'s CPU: it builds a path and
  * an error list for every value. This walk does neither.
  * <p>
  * The same check also reads JSON text as a stream ({@link #surelyValid(JsonParser, TopMembers)}), with the same
  * answers as on the text's tree and without building one: a string's characters are decoded only where a keyword
- * needs them (enum, const, lengths); a value under {@code anyOf} with containers in it, or an array with
+ * needs them (enum, const, lengths, pattern); a value under {@code anyOf} with containers in it, or an array with
  * {@code uniqueItems}, is read as a tree for the check above.
  */
 final class LeanSchema {
@@ -60,9 +65,39 @@ final class LeanSchema {
     private final int minLength;
     private final int maxLength;
     private final boolean uniqueItems;
+    /** minimum, maximum, minItems, maxItems, pattern and prefixItems, or {@link Bounds#NONE}. */
+    private final Bounds bounds;
     /** For the streaming check: each property and required name, with its schema and its bit among the required. */
     private final Map<String, Member> members;
     private final long requiredBits;
+
+    /** The keywords of a schema that bound a number, an array's length and positions, or a string's text. */
+    private record Bounds(BigDecimal minimum, BigDecimal maximum, int minItems, int maxItems, Predicate<String> pattern,
+            LeanSchema[] prefixItems) {
+        static final Bounds NONE = new Bounds(null, null, 0, Integer.MAX_VALUE, null, null);
+
+        boolean numberValid(String text) {
+            if (minimum == null && maximum == null) {
+                return true;
+            }
+            BigDecimal v;
+            try {
+                v = new BigDecimal(text); // NaN and Infinity are no JSON numbers: the full check decides
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            return (minimum == null || v.compareTo(minimum) >= 0) && (maximum == null || v.compareTo(maximum) <= 0);
+        }
+
+        boolean sizeValid(int size) {
+            return size >= minItems && size <= maxItems;
+        }
+
+        /** The schema of an array's element at {@code index}: its prefixItems entry, else {@code items}. */
+        LeanSchema element(int index, LeanSchema items) {
+            return prefixItems != null && index < prefixItems.length ? prefixItems[index] : items;
+        }
+    }
 
     /** A named member's schema (null: any value) and its bit in {@link #requiredBits} (0 when it is optional). */
     private record Member(LeanSchema schema, long bit) {
@@ -74,13 +109,13 @@ final class LeanSchema {
     }
 
     private static final LeanSchema NEVER = new LeanSchema(true, 0, Map.of(), new String[0], null, null, null, null,
-            null, 0, Integer.MAX_VALUE, false);
+            null, 0, Integer.MAX_VALUE, false, Bounds.NONE);
     private static final LeanSchema ALWAYS = new LeanSchema(false, ANY, Map.of(), new String[0], null, null, null,
-            null, null, 0, Integer.MAX_VALUE, false);
+            null, null, 0, Integer.MAX_VALUE, false, Bounds.NONE);
 
     private LeanSchema(boolean never, int types, Map<String, LeanSchema> properties, String[] required,
             LeanSchema additional, LeanSchema items, LeanSchema[] anyOf, Set<JsonNode> enumValues, JsonNode constant,
-            int minLength, int maxLength, boolean uniqueItems) {
+            int minLength, int maxLength, boolean uniqueItems, Bounds bounds) {
         this.never = never;
         this.types = types;
         this.properties = properties;
@@ -93,6 +128,7 @@ final class LeanSchema {
         this.minLength = minLength;
         this.maxLength = maxLength;
         this.uniqueItems = uniqueItems;
+        this.bounds = bounds;
         Map<String, Member> named = new HashMap<>();
         properties.forEach((name, schema) -> named.put(name, new Member(schema, 0)));
         long bits = 0;
@@ -118,6 +154,12 @@ final class LeanSchema {
         int min = 0;
         int max = Integer.MAX_VALUE;
         boolean unique = false;
+        BigDecimal minimum = null;
+        BigDecimal maximum = null;
+        int minItems = 0;
+        int maxItems = Integer.MAX_VALUE;
+        Predicate<String> pattern = null;
+        LeanSchema[] prefix = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
@@ -140,6 +182,21 @@ final class LeanSchema {
                 }
                 case "additionalProperties" -> extra = of(v);
                 case "items" -> each = of(v);
+                case "prefixItems" -> {
+                    require(v.isArray() && !v.isEmpty());
+                    prefix = new LeanSchema[v.size()];
+                    for (int i = 0; i < v.size(); i++) {
+                        prefix[i] = of(v.get(i));
+                    }
+                }
+                case "minimum" -> minimum = bound(v);
+                case "maximum" -> maximum = bound(v);
+                case "minItems" -> minItems = count(v);
+                case "maxItems" -> maxItems = count(v);
+                case "pattern" -> {
+                    require(v.isTextual());
+                    pattern = pattern(v.textValue());
+                }
                 case "anyOf" -> {
                     require(v.isArray() && !v.isEmpty());
                     any = new LeanSchema[v.size()];
@@ -168,8 +225,11 @@ final class LeanSchema {
                 default -> require(ANNOTATIONS.contains(e.getKey()));
             }
         }
+        Bounds bounds = minimum == null && maximum == null && minItems == 0 && maxItems == Integer.MAX_VALUE
+                && pattern == null && prefix == null ? Bounds.NONE
+                        : new Bounds(minimum, maximum, minItems, maxItems, pattern, prefix);
         return new LeanSchema(false, t, Map.copyOf(props), req.toArray(new String[0]), extra, each, any, values,
-                constant, min, max, unique);
+                constant, min, max, unique, bounds);
     }
 
     /** The schema for the quick check, or null when it has a keyword this check does not know. */
@@ -213,12 +273,10 @@ final class LeanSchema {
             }
         }
         if (value.isTextual()) {
-            if (minLength > 0 || maxLength < Integer.MAX_VALUE) {
-                // JSON Schema counts code points; held to both counts, whichever the full validator uses
-                String text = value.textValue();
-                return text.codePointCount(0, text.length()) >= minLength && text.length() <= maxLength;
-            }
-            return true;
+            return textValid(value.textValue());
+        }
+        if (value.isNumber()) {
+            return bounds.numberValid(value.asText());
         }
         if (value.isObject()) {
             return objectValid(value);
@@ -251,10 +309,24 @@ final class LeanSchema {
         return true;
     }
 
+    /** minLength, maxLength and pattern. */
+    private boolean textValid(String text) {
+        // JSON Schema counts code points; held to both counts, whichever the full validator uses
+        if ((minLength > 0 || maxLength < Integer.MAX_VALUE)
+                && (text.codePointCount(0, text.length()) < minLength || text.length() > maxLength)) {
+            return false;
+        }
+        return bounds.pattern() == null || bounds.pattern().test(text);
+    }
+
     private boolean arrayValid(JsonNode value) {
-        if (items != null) {
-            for (JsonNode element : value) {
-                if (!items.surelyValid(element)) {
+        if (!bounds.sizeValid(value.size())) {
+            return false;
+        }
+        if (items != null || bounds.prefixItems() != null) {
+            for (int i = 0; i < value.size(); i++) {
+                LeanSchema s = bounds.element(i, items);
+                if (s != null && !s.surelyValid(value.get(i))) {
                     return false;
                 }
             }
@@ -333,9 +405,11 @@ final class LeanSchema {
                 return false;
             }
         }
-        if (t == JsonToken.VALUE_STRING && (minLength > 0 || maxLength < Integer.MAX_VALUE)) {
-            String text = p.getText();
-            return text.codePointCount(0, text.length()) >= minLength && text.length() <= maxLength;
+        if (t == JsonToken.VALUE_STRING && (minLength > 0 || maxLength < Integer.MAX_VALUE || bounds.pattern() != null)) {
+            return textValid(p.getText());
+        }
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return bounds.numberValid(p.getText());
         }
         return true;
     }
@@ -370,17 +444,19 @@ final class LeanSchema {
 
     private boolean arrayValid(JsonParser p) throws IOException {
         JsonToken t;
+        int n = 0;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t == null) {
                 return false;
             }
-            if (items == null) {
+            LeanSchema s = bounds.element(n++, items);
+            if (s == null) {
                 p.skipChildren();
-            } else if (!items.valid(p, t, null)) {
+            } else if (!s.valid(p, t, null)) {
                 return false;
             }
         }
-        return true;
+        return bounds.sizeValid(n);
     }
 
     /** A scalar token as a tree node, for enum and const (a number: null, neither holds one). */
@@ -449,6 +525,47 @@ final class LeanSchema {
     private static int count(JsonNode v) {
         require(v.canConvertToExactIntegral() && v.canConvertToInt() && v.intValue() >= 0);
         return v.intValue();
+    }
+
+    /** The ids' pattern in the catalog (account_id, workspace_id): checked by {@link #isUuid}, without a regex. */
+    static final String UUID_PATTERN =
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+    /** A pattern as the full validator matches it: its own regular expression, searched in the text. */
+    private static Predicate<String> pattern(String regex) {
+        if (UUID_PATTERN.equals(regex)) {
+            return LeanSchema::isUuid;
+        }
+        try {
+            return JDKRegularExpressionFactory.getInstance().getRegularExpression(regex)::matches;
+        } catch (RuntimeException bad) {
+            throw new Unsupported(); // a pattern Java cannot read: the full validator says what it makes of it
+        }
+    }
+
+    /** Whether the whole text is a UUID in hex digits of either case, as {@link #UUID_PATTERN} has it. */
+    static boolean isUuid(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static BigDecimal bound(JsonNode v) {
+        require(v.isNumber());
+        try {
+            return new BigDecimal(v.asText()); // as the full validator reads a bound
+        } catch (NumberFormatException e) {
+            throw new Unsupported();
+        }
     }
 
     private static void require(boolean known) {

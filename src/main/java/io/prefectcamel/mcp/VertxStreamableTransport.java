@@ -188,6 +188,49 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
         }
     }
 
+    /** The first byte of a body that is not JSON whitespace, or -1 when there is none. */
+    private static int firstToken(byte[] body) {
+        if (body != null) {
+            for (byte b : body) {
+                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                    return b & 0xFF;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A JSON-RPC message, read from its bytes once. The SDK's reader ({@link McpSchema#deserializeJsonRpcMessage})
+     * reads the text into a map and converts the map into the message once more; a request (a method and an id, every
+     * {@code tools/call}) is made here from that map directly, by the same constructor and its checks. Anything else
+     * (a notification, a response, a request whose members have other types) takes the SDK's conversion.
+     */
+    static McpSchema.JSONRPCMessage message(McpJsonMapper json, byte[] body) throws java.io.IOException {
+        Map<String, Object> map = json.readValue(body, MESSAGE);
+        if (map == null) {
+            throw new IllegalArgumentException("Not a JSON-RPC message");
+        }
+        if (map.get("jsonrpc") instanceof String version && map.get("method") instanceof String method
+                && map.containsKey("id")) {
+            return new McpSchema.JSONRPCRequest(version, method, map.get("id"), map.get("params"));
+        }
+        boolean hasMethod = map.containsKey("method");
+        if (hasMethod && map.containsKey("id")) {
+            return json.convertValue(map, McpSchema.JSONRPCRequest.class);
+        }
+        if (hasMethod) {
+            return json.convertValue(map, McpSchema.JSONRPCNotification.class);
+        }
+        if (map.containsKey("result") || map.containsKey("error")) {
+            return json.convertValue(map, McpSchema.JSONRPCResponse.class);
+        }
+        throw new IllegalArgumentException("Not a JSON-RPC request, notification or response");
+    }
+
+    private static final TypeRef<java.util.HashMap<String, Object>> MESSAGE = new TypeRef<>() {
+    };
+
     private void post(RoutingContext rc) {
         HttpServerRequest req = rc.request();
         String contentType = req.getHeader("Content-Type");
@@ -204,19 +247,20 @@ final class VertxStreamableTransport implements McpStreamableServerTransportProv
                     "Accept must include application/json and text/event-stream");
             return;
         }
-        String body = rc.body() == null ? null : rc.body().asString(StandardCharsets.UTF_8.name());
-        if (body == null || body.isBlank()) {
+        byte[] body = rc.body() == null || rc.body().buffer() == null ? null : rc.body().buffer().getBytes();
+        int first = firstToken(body);
+        if (first < 0) {
             error(rc, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, "Empty body: send one JSON-RPC message");
             return;
         }
-        if (body.stripLeading().startsWith("[")) {
+        if (first == '[') {
             error(rc, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "JSON-RPC batches are not supported: send one message per request");
             return;
         }
         McpSchema.JSONRPCMessage message;
         try {
-            message = McpSchema.deserializeJsonRpcMessage(json, body);
+            message = message(json, body);
         } catch (Exception e) {
             error(rc, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, "Not a JSON-RPC 2.0 message");
             return;

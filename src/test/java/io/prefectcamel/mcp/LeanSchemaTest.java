@@ -170,7 +170,9 @@ class LeanSchemaTest {
 
     @Test
     void keywordsItDoesNotKnowLeaveTheSchemaToTheFullValidator() throws Exception {
-        assertThat(LeanSchema.compile(JSON.readTree("{\"type\": \"integer\", \"minimum\": 1}"))).isNull();
+        assertThat(LeanSchema.compile(JSON.readTree("{\"type\": \"integer\", \"exclusiveMinimum\": 1}"))).isNull();
+        assertThat(LeanSchema.compile(JSON.readTree("{\"type\": \"integer\", \"multipleOf\": 2}"))).isNull();
+        assertThat(LeanSchema.compile(JSON.readTree("{\"type\": \"string\", \"pattern\": \"(\"}"))).isNull();
         assertThat(LeanSchema.compile(JSON.readTree("{\"properties\": {\"a\": {\"$ref\": \"#/$defs/a\"}}}"))).isNull();
         assertThat(LeanSchema.compile(JSON.readTree("{\"enum\": [1, 2]}"))).isNull();
         assertThat(LeanSchema.compile(JSON.readTree("{\"type\": \"strng\"}"))).isNull();
@@ -181,6 +183,68 @@ class LeanSchemaTest {
         assertThat(unique.surelyValid(JSON.readTree("[\"a\", \"b\"]"))).isTrue();
         assertThat(unique.surelyValid(JSON.readTree("[\"a\", \"a\"]"))).isFalse();
         assertThat(unique.surelyValid(JSON.readTree("[1, 1.0]"))).isFalse();
+    }
+
+    @Test
+    void boundsPatternsAndPositionsAnswerAsTheFullValidatorDoes() throws Exception {
+        JsonNode schema = JSON.readTree("""
+                {"type": "object", "properties": {
+                   "limit": {"type": "integer", "minimum": 0, "maximum": 200},
+                   "ratio": {"type": "number", "minimum": 0.5, "maximum": 1e3},
+                   "id": {"type": "string", "pattern": "^[0-9a-f]{4}$"},
+                   "tag": {"type": "string", "pattern": "b+"},
+                   "uuid": {"type": "string", "pattern": "%s"},
+                   "pair": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}],
+                            "items": {"type": "boolean"}, "minItems": 2, "maxItems": 3}}}""".formatted(
+                LeanSchema.UUID_PATTERN));
+        LeanSchema lean = LeanSchema.compile(schema);
+        assertThat(lean).isNotNull();
+        Schema full = REGISTRY.getSchema(schema);
+        Map<String, Boolean> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"limit\": 0}", true);
+        cases.put("{\"limit\": 200}", true);
+        cases.put("{\"limit\": 201}", false);
+        cases.put("{\"limit\": -1}", false);
+        cases.put("{\"limit\": 99999999999999999999999}", false);
+        cases.put("{\"ratio\": 0.5}", true);
+        cases.put("{\"ratio\": 0.49999999999999999999}", false); // read as a BigDecimal, as the full check reads it
+        cases.put("{\"ratio\": 1000.0}", true);
+        cases.put("{\"ratio\": 1e400}", false);
+        cases.put("{\"id\": \"0a9f\"}", true);
+        cases.put("{\"id\": \"0a9f0\"}", false);
+        cases.put("{\"id\": \"0A9F\"}", false);
+        cases.put("{\"tag\": \"abba\"}", true); // searched, not anchored
+        cases.put("{\"tag\": \"aaa\"}", false);
+        cases.put("{\"uuid\": \"9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5f\"}", true);
+        cases.put("{\"uuid\": \"9B2C3F1E-5D4A-4C6B-8E7F-0A1B2C3D4E5F\"}", true);
+        cases.put("{\"uuid\": \"9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5f\\n\"}", false);
+        cases.put("{\"uuid\": \"x9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5f\"}", false);
+        cases.put("{\"uuid\": \"9b2c3f1e-5d4a-4c6b-8e7f-0a1b2c3d4e5\"}", false);
+        cases.put("{\"uuid\": \"9b2c3f1e-5d4a-4c6b-8e7f_0a1b2c3d4e5f\"}", false);
+        cases.put("{\"uuid\": \"9b2c3f1e-5d4a-4c6b-8e7g-0a1b2c3d4e5f\"}", false);
+        cases.put("{\"uuid\": \"9B2C3F1E-5D4A-4C6B-8E7G-0A1B2C3D4E5F\"}", false);
+        cases.put("{\"uuid\": \"9b2c3f1e-5d4a-4c6b-8e7/-0a1b2c3d4e5f\"}", false);
+        cases.put("{\"pair\": [\"a\", 1]}", true);
+        cases.put("{\"pair\": [\"a\", 1, true]}", true);
+        cases.put("{\"pair\": [\"a\", 1, 2]}", false); // past the prefix: items
+        cases.put("{\"pair\": [1, \"a\"]}", false);
+        cases.put("{\"pair\": [\"a\"]}", false);
+        cases.put("{\"pair\": [\"a\", 1, true, false]}", false);
+        ObjectMapper decimals = new ObjectMapper().enable(
+                com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        for (Map.Entry<String, Boolean> c : cases.entrySet()) {
+            JsonNode value = decimals.readTree(c.getKey());
+            assertThat(full.validate(value).isEmpty()).as("full: %s", c.getKey()).isEqualTo(c.getValue());
+            assertThat(lean.surelyValid(value)).as("tree: %s", c.getKey()).isEqualTo(c.getValue());
+            assertThat(streamed(lean, c.getKey())).as("stream: %s", c.getKey()).isEqualTo(c.getValue());
+        }
+    }
+
+    @Test
+    void everyToolsArgumentsTakeTheQuickCheck() throws Exception {
+        for (ToolDefinition tool : tools()) {
+            assertThat(LeanSchema.compile(tool.inputSchema())).as(tool.name()).isNotNull();
+        }
     }
 
     /** A value made from a schema: every property, one branch of each anyOf, an enum's value, lengths in range. */
@@ -213,7 +277,9 @@ class LeanSchemaTest {
                 return F.textNode(text.length() > max ? text.substring(0, max) : text);
             }
             case "integer" -> {
-                return F.numberNode(random.nextInt(100));
+                int min = schema.path("minimum").asInt(0);
+                int max = schema.path("maximum").asInt(min + 99);
+                return F.numberNode(min + random.nextInt(Math.max(1, Math.min(100, max - min + 1))));
             }
             case "number" -> {
                 return random.nextBoolean() ? F.numberNode(random.nextInt(100)) : F.numberNode(random.nextDouble());
@@ -226,9 +292,12 @@ class LeanSchemaTest {
             }
             case "array" -> {
                 ArrayNode a = F.arrayNode();
-                int n = random.nextInt(3);
+                int min = schema.path("minItems").asInt(0);
+                int n = min + random.nextInt(Math.max(1, Math.min(3, schema.path("maxItems").asInt(min + 2) - min + 1)));
+                JsonNode prefix = schema.path("prefixItems");
                 for (int i = 0; i < n; i++) {
-                    a.add(schema.has("items") ? make(schema.get("items"), random, depth + 1) : F.textNode("i" + i));
+                    JsonNode each = i < prefix.size() ? prefix.get(i) : schema.get("items");
+                    a.add(each != null ? make(each, random, depth + 1) : F.textNode("i" + i));
                 }
                 return a;
             }
@@ -289,7 +358,7 @@ class LeanSchemaTest {
             case 0 -> F.textNode("not-" + random.nextInt(9));
             case 1 -> F.numberNode(random.nextInt(9));
             case 2 -> F.numberNode(2.0);
-            case 3 -> F.numberNode(0.5);
+            case 3 -> random.nextBoolean() ? F.numberNode(0.5) : F.numberNode(random.nextBoolean() ? -1 : 100000);
             case 4 -> F.nullNode();
             case 5 -> F.booleanNode(true);
             default -> random.nextBoolean() ? F.objectNode() : F.arrayNode().add(1);

@@ -71,6 +71,18 @@ class ToolResultWriterTest {
             }
             sameAsJackson(response(i, MAPPER.writeValueAsString(Map.of("v", s.toString()))));
         }
+        // quotes, backslashes, controls and multi-byte characters at every position of an eight-byte word
+        char[] alphabet = { '"', '\\', 'a', 'é', '\n', '\u0001', '\u007f', '~', ' ' };
+        for (int i = 0; i < 400; i++) {
+            StringBuilder s = new StringBuilder();
+            for (int j = random.nextInt(70); j > 0; j--) {
+                s.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String v = MAPPER.writeValueAsString(Map.of("v", s.toString()));
+            sameAsJackson(response(i, v));
+            // a raw tab, line break or return before the value, at any position of a word: the other path
+            sameAsJackson(response(i, " ".repeat(random.nextInt(16)) + "\t\n\r".charAt(random.nextInt(3)) + v));
+        }
     }
 
     @Test
