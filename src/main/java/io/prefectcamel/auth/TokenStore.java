@@ -35,7 +35,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public final class TokenStore {
 
     public static final String PREFIX = "pcat_";
-    private static final Pattern TOKEN = Pattern.compile("pcat_[0-9a-f]{12}_[A-Za-z0-9_-]{43}");
+    /** A token's form, as {@link #wellFormed} tests it (kept for the test that holds the two equal). */
+    static final Pattern TOKEN = Pattern.compile("pcat_[0-9a-f]{12}_[A-Za-z0-9_-]{43}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
     static final ObjectMapper JSON = new ObjectMapper()
@@ -215,9 +216,36 @@ public final class TokenStore {
         return Optional.of(new TokenStore(ordered.stream().filter(e -> !e.name().equals(name)).toList()));
     }
 
+    /**
+     * Whether a text has a token's form, {@code pcat_} + 12 lowercase hex digits + {@code _} + 43 base64url
+     * characters: the same test as {@link #TOKEN}, without a regex on every call.
+     */
+    static boolean wellFormed(String token) {
+        if (token == null || token.length() != PREFIX.length() + 12 + 1 + 43 || !token.startsWith(PREFIX)) {
+            return false;
+        }
+        int id = PREFIX.length();
+        for (int i = 0; i < 12; i++) {
+            char c = token.charAt(id + i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        if (token.charAt(id + 12) != '_') {
+            return false;
+        }
+        for (int i = id + 13; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Checks a presented token against the store; the reason of a refusal never repeats the token. */
     public Verdict verify(String token, Instant now) {
-        if (token == null || !TOKEN.matcher(token).matches()) {
+        if (!wellFormed(token)) {
             return new Verdict.Refused("not a token of this service");
         }
         Known e = known.get(token.substring(PREFIX.length(), PREFIX.length() + 12));

@@ -35,6 +35,33 @@ class TokenStoreTest {
     }
 
     @Test
+    void aTokensFormIsTestedAsItsPatternSays() {
+        java.util.Random random = new java.util.Random(61);
+        String real = TokenStore.PREFIX + "0123456789ab_" + "A".repeat(20) + "z9_-" + "b".repeat(19);
+        String chars = "pcat_0123456789abcdefABCDEFXYZxyz-_+/= é";
+        int matching = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder s = new StringBuilder(real);
+            // a few characters of a well-formed token changed, dropped or added anywhere in it
+            for (int k = random.nextInt(3); k > 0; k--) {
+                int at = random.nextInt(s.length() + 1);
+                char c = chars.charAt(random.nextInt(chars.length()));
+                switch (random.nextInt(3)) {
+                    case 0 -> s.insert(at, c);
+                    case 1 -> { if (at < s.length()) s.deleteCharAt(at); }
+                    default -> { if (at < s.length()) s.setCharAt(at, c); }
+                }
+            }
+            String token = s.toString();
+            boolean expected = TokenStore.TOKEN.matcher(token).matches();
+            matching += expected ? 1 : 0;
+            assertThat(TokenStore.wellFormed(token)).as(token).isEqualTo(expected);
+        }
+        assertThat(matching).isBetween(2_000, 18_000);
+        assertThat(TokenStore.wellFormed(null)).isFalse();
+    }
+
+    @Test
     void createPrintsTheTokenOnceAsTheLastLineAndStoresOnlyAHash() throws Exception {
         Run created = tokens("create", "--name", "ci", "--scopes", "events:read,events:write", "--workspaces",
                 AuthFixtures.WORKSPACE, "--expires-in", "30d");
