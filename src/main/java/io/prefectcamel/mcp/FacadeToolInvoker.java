@@ -455,14 +455,8 @@ final class FacadeToolInvoker {
         if (def.pageLink() == null) {
             return new String(raw, StandardCharsets.UTF_8);
         }
-        int close = raw.length - 1;
-        while (close >= 0 && (raw[close] == ' ' || raw[close] == '\n' || raw[close] == '\r' || raw[close] == '\t')) {
-            close--;
-        }
-        int before = close - 1;
-        while (before >= 0 && (raw[before] == ' ' || raw[before] == '\n' || raw[before] == '\r' || raw[before] == '\t')) {
-            before--;
-        }
+        int close = lastNonSpace(raw, raw.length - 1);
+        int before = lastNonSpace(raw, close - 1);
         NextPageLinks.Link link = "next_page".equals(def.pageLink()) ? NextPageLinks.nextPage(raw) : null;
         JsonNode next = structured.get(def.pageLink());
         if (close < 1 || raw[close] != '}' || before < 0 || raw[before] == '{' || answerHasToken
