@@ -8,7 +8,8 @@
 #   mcp-1      the MCP tool read-workspace-events (tools/call) through one session
 #   mcp-many   the same through 64 sessions, one after another
 # All five call POST .../events/filter on a static nginx upstream answering a 13 KB EventPage (bench/event-page.json).
-# Interleaved rounds of wrk (-c CONNS, D seconds each), medians, then ratios; and the facade's RSS idle and under load.
+# Interleaved rounds of wrk (-c CONNS, D seconds each), medians, then ratios; the CPU per call of the bare route and of
+# the facade (from /proc/<pid>/stat); and the facade's RSS idle and under load.
 #   [WARMUP=30] bench/speed-bench.sh [ROUNDS=5] [SECONDS=10] [CONNS=32]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -126,15 +127,21 @@ write_mcp_lua "$work/mcp-many.lua" "${sessions[@]}"
 
 idle_rss=$(rss $facade); bare_idle_rss=$(rss $bare)
 peak=0; bare_peak=0
-run() { # $1 name, $2 url, $3 lua, $4 seconds -> "req/s p99_ms non2xx"
-  local out; out=$(wrk -t2 -c$CONNS -d${4}s --latency -s "$3" "$2" 2>&1)
+# the CPU a JVM has used (user + system, in clock ticks), for the CPU each call takes; nginx: none (several workers)
+ticks() { [ -n "${1:-}" ] && awk '{print $14 + $15}' /proc/$1/stat || echo 0; }
+cpu_pid() { case $1 in bare) echo $bare;; facade|mcp-*) echo $facade;; *) echo "";; esac; }
+HZ=$(getconf CLK_TCK)
+run() { # $1 name, $2 url, $3 lua, $4 seconds -> "req/s p99_ms non2xx cpu_us_per_call"
+  local out pid t0 t1; pid=$(cpu_pid "$1"); t0=$(ticks "$pid")
+  out=$(wrk -t2 -c$CONNS -d${4}s --latency -s "$3" "$2" 2>&1); t1=$(ticks "$pid")
   echo "$out" > "$work/wrk-$1-$(date +%s%N).txt"
-  echo "$out" | awk '
+  echo "$out" | awk -v ticks=$((t1 - t0)) -v hz="$HZ" -v pid="$pid" '
+    /requests in/ {n=$1}
     /Requests\/sec/ {rps=$2}
     /^ +99%/ {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; p99=v}
     /Non-2xx/ {bad=$NF}
     /Socket errors/ {err=$0}
-    END {printf "%s %s %d\n", rps, p99, bad+0}'
+    END {printf "%s %s %d %s\n", rps, p99, bad+0, (pid == "" || n == 0) ? "-" : sprintf("%.0f", ticks * 1e6 / hz / n)}'
 }
 targets=(nginx bare facade mcp-1 mcp-many)
 url() { case $1 in nginx) echo http://127.0.0.1:$PROXY/v1$FILTER_PATH;; bare) echo http://127.0.0.1:$BARE/v1$FILTER_PATH;;
@@ -150,7 +157,7 @@ pids+=($!)
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${targets[@]}"; do
     res=$(run "$t" "$(url $t)" "$(lua $t)" "$DURATION"); echo "$t $res" >> "$work/results"
-    printf 'round %d  %-9s %10s req/s  p99 %8s ms  non-2xx %s\n' "$r" "$t" $res
+    printf 'round %d  %-9s %10s req/s  p99 %8s ms  non-2xx %s  CPU %s us/call\n' "$r" "$t" $res
   done
 done
 sleep 1
@@ -160,15 +167,17 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 awk -v idle="$idle_rss" -v peak="$(cat "$work/peak")" -v bidle="$bare_idle_rss" -v bpeak="$(cat "$work/bare-peak")" '
   function median(arr, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (arr[j] < arr[i]) { t = arr[i]; arr[i] = arr[j]; arr[j] = t }
     return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2 }
-  { n[$1]++; rps[$1, n[$1]] = $2; p99[$1, n[$1]] = $3; bad[$1] += $4 }
+  { n[$1]++; rps[$1, n[$1]] = $2; p99[$1, n[$1]] = $3; bad[$1] += $4; cpu[$1, n[$1]] = $5 }
   END {
     split("nginx bare facade mcp-1 mcp-many", order, " ")
-    printf "%-9s %10s %10s %8s\n", "path", "req/s", "p99 ms", "non-2xx"
+    printf "%-9s %10s %10s %8s %12s\n", "path", "req/s", "p99 ms", "non-2xx", "CPU us/call"
     for (k = 1; k <= 5; k++) { t = order[k]; m = n[t]
-      for (i = 1; i <= m; i++) { a[i] = rps[t, i]; b[i] = p99[t, i] }
+      for (i = 1; i <= m; i++) { a[i] = rps[t, i]; b[i] = p99[t, i]; c[i] = cpu[t, i] }
       R[t] = median(a, m); P[t] = median(b, m)
-      printf "%-9s %10.0f %10.2f %8d\n", t, R[t], P[t], bad[t] }
+      C[t] = c[1] == "-" ? "-" : sprintf("%.0f", median(c, m))
+      printf "%-9s %10.0f %10.2f %8d %12s\n", t, R[t], P[t], bad[t], C[t] }
     printf "\nfacade / bare:   %.2fx req/s (floor 1.0), p99 %.2fx (ceiling 1.5)\n", R["facade"] / R["bare"], P["facade"] / P["bare"]
+    if (C["bare"] != "-" && C["facade"] != "-") printf "facade / bare:   %.2fx CPU per call\n", C["facade"] / C["bare"]
     printf "facade / nginx:  %.2fx req/s\n", R["facade"] / R["nginx"]
     printf "mcp-1 / facade:    %.2fx req/s (floor 0.8)\n", R["mcp-1"] / R["facade"]
     printf "mcp-many / facade: %.2fx req/s (floor 0.8)\n", R["mcp-many"] / R["facade"]
