@@ -36,6 +36,17 @@ class McpFixturesTest {
         }
     }
 
+    /**
+     * The server writes the notifications before the result on the same stream, but the SDK client may hand the last
+     * one to its consumer just after the call has returned (seen once in CI): wait for it, for at most 5 s.
+     */
+    private static void delivered(List<?> received, int count) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (received.size() < count && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void fixturesStreamLogAndProgressNotifications() throws Exception {
         try (McpHarness h = harness("true")) {
@@ -51,11 +62,13 @@ class McpFixturesTest {
             client.setLoggingLevel(McpSchema.LoggingLevel.DEBUG);
             McpSchema.CallToolResult logged = client.callTool(new McpSchema.CallToolRequest("test_tool_with_logging", Map.of()));
             assertThat(logged.isError()).isNotEqualTo(Boolean.TRUE);
+            delivered(logs, 3);
             assertThat(logs).extracting(McpSchema.LoggingMessageNotification::data)
                     .containsExactly("Tool execution started", "Tool processing data", "Tool execution completed");
             McpSchema.CallToolResult progressed = client.callTool(new McpSchema.CallToolRequest("test_tool_with_progress",
                     Map.of(), Map.of("progressToken", "p-1")));
             assertThat(progressed.isError()).isNotEqualTo(Boolean.TRUE);
+            delivered(progress, 3);
             assertThat(progress).extracting(McpSchema.ProgressNotification::progress).containsExactly(0.0, 50.0, 100.0);
             McpSchema.CallToolResult failed = client.callTool(new McpSchema.CallToolRequest("test_error_handling", Map.of()));
             assertThat(failed.isError()).isTrue();
