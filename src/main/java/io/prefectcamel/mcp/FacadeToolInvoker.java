@@ -277,24 +277,7 @@ final class FacadeToolInvoker {
                 token = pageToken(link);
                 linkJson = jsonString(link);
             }
-            byte[] tokenJson = token == null ? NULL : jsonString(token);
-            // Prefect's bytes up to the link, the link, the bytes after it to the closing brace; then the token
-            int head = found == null ? close : found.start();
-            int tail = found == null ? 0 : close - found.end();
-            utf8 = new byte[head + (linkJson == null ? 0 : linkJson.length) + tail + TOKEN_MEMBER.length
-                    + tokenJson.length + 1];
-            System.arraycopy(raw, 0, utf8, 0, head);
-            int n = head;
-            if (found != null) {
-                System.arraycopy(linkJson, 0, utf8, n, linkJson.length);
-                n += linkJson.length;
-                System.arraycopy(raw, found.end(), utf8, n, tail);
-                n += tail;
-            }
-            System.arraycopy(TOKEN_MEMBER, 0, utf8, n, TOKEN_MEMBER.length);
-            n += TOKEN_MEMBER.length;
-            System.arraycopy(tokenJson, 0, utf8, n, tokenJson.length);
-            utf8[n + tokenJson.length] = '}';
+            utf8 = splice(raw, close, found, linkJson, token == null ? NULL : jsonString(token));
         }
         if (utf8.length > settings.maxResultChars() * 4L) {
             return null; // surely too large (at most four bytes a character): the tree path says so
@@ -311,6 +294,30 @@ final class FacadeToolInvoker {
             return null;
         }
         return structuredResult(def, StructuredJson.vouched(json, utf8, outputSchema), token);
+    }
+
+    /**
+     * A page's JSON with its link and token: Prefect's bytes up to the link ({@code found}, or none), the link as
+     * {@code linkJson}, the bytes after it up to the closing brace at {@code close}, then the next_page_token member.
+     */
+    private static byte[] splice(byte[] raw, int close, NextPageLinks.Link found, byte[] linkJson, byte[] tokenJson) {
+        int head = found == null ? close : found.start();
+        int tail = found == null ? 0 : close - found.end();
+        byte[] out = new byte[head + (found == null ? 0 : linkJson.length) + tail + TOKEN_MEMBER.length
+                + tokenJson.length + 1];
+        System.arraycopy(raw, 0, out, 0, head);
+        int n = head;
+        if (found != null) {
+            System.arraycopy(linkJson, 0, out, n, linkJson.length);
+            n += linkJson.length;
+            System.arraycopy(raw, found.end(), out, n, tail);
+            n += tail;
+        }
+        System.arraycopy(TOKEN_MEMBER, 0, out, n, TOKEN_MEMBER.length);
+        n += TOKEN_MEMBER.length;
+        System.arraycopy(tokenJson, 0, out, n, tokenJson.length);
+        out[n + tokenJson.length] = '}';
+        return out;
     }
 
     private static final byte[] TOKEN_MEMBER = ",\"next_page_token\":".getBytes(StandardCharsets.US_ASCII);
@@ -463,16 +470,10 @@ final class FacadeToolInvoker {
                 || (link == null) != (next == null || next.isNull()) || (link != null && !next.isTextual())) {
             return structured.toString();
         }
-        String token = structured.get("next_page_token").toString(); // a JSON string or null
-        StringBuilder out = new StringBuilder(raw.length + 256);
-        if (link == null) {
-            out.append(new String(raw, 0, close, StandardCharsets.UTF_8));
-        } else {
-            out.append(new String(raw, 0, link.start(), StandardCharsets.UTF_8))
-                    .append(next.toString()) // the link as a JSON string, escaped
-                    .append(new String(raw, link.end(), close - link.end(), StandardCharsets.UTF_8));
-        }
-        return out.append(",\"next_page_token\":").append(token).append('}').toString();
+        // the link and the token as JSON strings (or null), escaped as Jackson writes them
+        byte[] linkJson = link == null ? null : next.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] tokenJson = structured.get("next_page_token").toString().getBytes(StandardCharsets.UTF_8);
+        return new String(splice(raw, close, link, linkJson, tokenJson), StandardCharsets.UTF_8);
     }
 
     /** The catalog's confirmation for an answer without a body: {arg} is an argument's value, {#arg} a list's size. */
